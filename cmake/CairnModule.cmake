@@ -1,0 +1,51 @@
+# Helpers that declare cairn's modules and record which modules each one links, so the
+# layering check (tests/CMakeLists.txt) can reject an include of a module that is not linked.
+
+# cairn_module(<name> [DEPS <cairn module>...] [LIBS <public external libs>...]
+#              [PRIVATE_LIBS <private external libs>...] [EXCLUDE <file.cc>...])
+# Builds the static library cairn_<name> from src/<name>/*.cc.
+function(cairn_module name)
+  cmake_parse_arguments(M "" "" "DEPS;LIBS;PRIVATE_LIBS;EXCLUDE" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  foreach(ex IN LISTS M_EXCLUDE)
+    list(REMOVE_ITEM srcs ${CMAKE_CURRENT_SOURCE_DIR}/${ex})
+  endforeach()
+  add_library(cairn_${name} STATIC ${srcs})
+  target_include_directories(cairn_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  set(dep_targets)
+  foreach(dep IN LISTS M_DEPS)
+    list(APPEND dep_targets cairn_${dep})
+  endforeach()
+  target_link_libraries(cairn_${name} PUBLIC ${dep_targets} ${M_LIBS} PRIVATE ${M_PRIVATE_LIBS})
+  set_property(GLOBAL APPEND PROPERTY CAIRN_MODULES ${name})
+  set_property(GLOBAL PROPERTY CAIRN_DEPS_${name} ${M_DEPS})
+endfunction()
+
+# The modules <name> links, directly or through other modules.
+function(cairn_module_closure name out)
+  set(seen)
+  set(todo ${name})
+  while(todo)
+    list(POP_FRONT todo m)
+    get_property(deps GLOBAL PROPERTY CAIRN_DEPS_${m})
+    foreach(d IN LISTS deps)
+      if(NOT d IN_LIST seen)
+        list(APPEND seen ${d})
+        list(APPEND todo ${d})
+      endif()
+    endforeach()
+  endwhile()
+  list(SORT seen)
+  set(${out} ${seen} PARENT_SCOPE)
+endfunction()
+
+# Writes a CMake script that sets CAIRN_MODULES and CAIRN_ALLOWED_<m> for every module.
+function(cairn_write_layering file)
+  get_property(modules GLOBAL PROPERTY CAIRN_MODULES)
+  set(text "set(CAIRN_MODULES ${modules})\n")
+  foreach(m IN LISTS modules)
+    cairn_module_closure(${m} allowed)
+    string(APPEND text "set(CAIRN_ALLOWED_${m} ${allowed})\n")
+  endforeach()
+  file(WRITE ${file} "${text}")
+endfunction()

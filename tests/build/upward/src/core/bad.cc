@@ -1,0 +1,3 @@
+// Fixture for the layering check: core must not include sys.
+#include "core/status.h"
+#include "sys/env.h"

@@ -1,0 +1,120 @@
+#include "sys/env.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/path.h"
+
+namespace cairn::sys {
+namespace {
+
+class PosixEnvTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/cairn-env-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string P(std::string_view name) { return core::JoinPath(dir_, name); }
+
+  std::unique_ptr<Env> env_ = NewPosixEnv();
+  std::string dir_;
+};
+
+TEST_F(PosixEnvTest, WriteThenReadBack) {
+  ASSERT_TRUE(env_->WriteFile(P("a.txt"), "hello\n").ok());
+  Result<std::string> text = env_->ReadFile(P("a.txt"));
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_EQ(*text, "hello\n");
+  Result<FileInfo> info = env_->Stat(P("a.txt"));
+  ASSERT_TRUE(info.ok());
+  EXPECT_TRUE(info->is_regular());
+  EXPECT_EQ(info->size, 6u);
+}
+
+TEST_F(PosixEnvTest, MissingFileIsNotFoundAndNamesThePath) {
+  Result<std::string> text = env_->ReadFile(P("nope"));
+  ASSERT_FALSE(text.ok());
+  EXPECT_TRUE(text.status().IsNotFound());
+  EXPECT_NE(text.status().message().find(P("nope")), std::string::npos);
+}
+
+TEST_F(PosixEnvTest, AtomicFileLeavesOldContentUntilCommit) {
+  ASSERT_TRUE(env_->WriteFile(P("state"), "old").ok());
+  {
+    Result<std::unique_ptr<AtomicFile>> f = env_->OpenAtomic(P("state"));
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->Append("new content").ok());
+    EXPECT_EQ(*env_->ReadFile(P("state")), "old");
+    // Destroyed without Commit: nothing changes, no temp file is left behind.
+  }
+  EXPECT_EQ(*env_->ReadFile(P("state")), "old");
+  Result<std::vector<DirEntry>> entries = env_->ListDir(dir_);
+  ASSERT_TRUE(entries.ok());
+  EXPECT_EQ(entries->size(), 1u);
+
+  Result<std::unique_ptr<AtomicFile>> f = env_->OpenAtomic(P("state"));
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->Append("new").ok());
+  ASSERT_TRUE((*f)->Commit().ok());
+  EXPECT_EQ(*env_->ReadFile(P("state")), "new");
+  EXPECT_FALSE((*f)->Commit().ok());
+}
+
+TEST_F(PosixEnvTest, RelaxedWriteWithReadOnlyMode) {
+  ASSERT_TRUE(
+      env_->WriteFile(P("obj"), "x", {.durability = Durability::kRelaxed, .mode = 0444}).ok());
+  Result<FileInfo> info = env_->Stat(P("obj"));
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->mode & 0222, 0u);
+}
+
+TEST_F(PosixEnvTest, WriteIntoMissingDirectoryFails) {
+  Status s = env_->WriteFile(P("no/such/dir/f"), "x");
+  EXPECT_TRUE(s.IsNotFound()) << s.ToString();
+}
+
+TEST_F(PosixEnvTest, DirectoriesAndSymlinks) {
+  ASSERT_TRUE(env_->CreateDirs(P("x/y/z")).ok());
+  ASSERT_TRUE(env_->CreateDirs(P("x/y/z")).ok());
+  EXPECT_TRUE(env_->IsDirectory(P("x/y/z")));
+  ASSERT_TRUE(env_->WriteFile(P("x/f"), "1").ok());
+  ASSERT_TRUE(env_->Symlink("f", P("x/link")).ok());
+  EXPECT_EQ(*env_->ReadLink(P("x/link")), "f");
+  EXPECT_TRUE(env_->LStat(P("x/link"))->is_symlink());
+  EXPECT_TRUE(env_->Stat(P("x/link"))->is_regular());
+  Result<std::vector<DirEntry>> entries = env_->ListDir(P("x"));
+  ASSERT_TRUE(entries.ok());
+  std::sort(entries->begin(), entries->end(),
+            [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+  ASSERT_EQ(entries->size(), 3u);
+  EXPECT_EQ((*entries)[0].name, "f");
+  EXPECT_EQ((*entries)[1].name, "link");
+  EXPECT_EQ((*entries)[1].type, FileType::kSymlink);
+  EXPECT_EQ((*entries)[2].type, FileType::kDirectory);
+  EXPECT_FALSE(env_->CreateDirs(P("x/f")).ok());
+  ASSERT_TRUE(env_->RemoveAll(P("x")).ok());
+  EXPECT_FALSE(env_->Exists(P("x")));
+  EXPECT_TRUE(env_->RemoveAll(P("x")).ok());
+}
+
+TEST_F(PosixEnvTest, VarsAndClock) {
+  ::setenv("CAIRN_ENV_TEST_VAR", "v1", 1);
+  EXPECT_EQ(env_->GetVar("CAIRN_ENV_TEST_VAR"), "v1");
+  EXPECT_EQ(env_->GetVar("CAIRN_ENV_TEST_UNSET_VAR"), std::nullopt);
+  auto vars = env_->Vars();
+  EXPECT_TRUE(std::is_sorted(vars.begin(), vars.end()));
+  EXPECT_NE(std::find(vars.begin(), vars.end(), std::make_pair(std::string("CAIRN_ENV_TEST_VAR"),
+                                                               std::string("v1"))),
+            vars.end());
+  EXPECT_GT(env_->NowMicros(), 1700000000LL * 1000000);
+  int64_t a = env_->MonotonicNanos();
+  EXPECT_LE(a, env_->MonotonicNanos());
+}
+
+}  // namespace
+}  // namespace cairn::sys
