@@ -1,4 +1,5 @@
 cmake_minimum_required(VERSION 3.25)
+get_filename_component(ROOT "${ROOT}" ABSOLUTE)
 # cmake -DROOT=<tree> -DLAYERING=<layering.cmake> -P check_layering.cmake
 # Fails when a file in src/<m>/ or tests/<m>/ includes "<x>/..." for a module x that <m> does
 # not link (directly or through its dependencies). tests/testing is a module like the others.
