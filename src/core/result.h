@@ -27,13 +27,13 @@ class [[nodiscard]] Result {
       rep_ = Status::Internal("Result constructed from an OK status without a value");
     }
   }
-  Result(const T& value) : rep_(value) {}       // NOLINT(google-explicit-constructor)
+  Result(const T& value) : rep_(value) {}        // NOLINT(google-explicit-constructor)
   Result(T&& value) : rep_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_same_v<std::decay_t<U>, Status> &&
-             !std::is_same_v<std::decay_t<U>, Result<T>>)
-  Result(U&& value) : rep_(std::in_place_index<1>, std::forward<U>(value)) {}  // NOLINT
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_same_v<std::decay_t<U>, Status> && !std::is_same_v<std::decay_t<U>, Result<T>>)
+      Result(U&& value)
+      : rep_(std::in_place_index<1>, std::forward<U>(value)) {}  // NOLINT
 
   bool ok() const { return rep_.index() == 1; }
   /// OK when there is a value.

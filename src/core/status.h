@@ -120,8 +120,8 @@ class [[nodiscard]] Status {
 }  // namespace cairn::core
 
 /// Returns from the enclosing function when `expr` (a Status) is not OK.
-#define CAIRN_RETURN_IF_ERROR(expr)                   \
-  do {                                                \
-    ::cairn::core::Status cairn_status_ = (expr);     \
-    if (!cairn_status_.ok()) return cairn_status_;    \
+#define CAIRN_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::cairn::core::Status cairn_status_ = (expr);  \
+    if (!cairn_status_.ok()) return cairn_status_; \
   } while (0)
