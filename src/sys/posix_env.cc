@@ -170,16 +170,24 @@ class PosixEnv final : public Env {
       if (name == "." || name == "..") continue;
       FileType type;
       switch (ent->d_type) {
-        case DT_REG: type = FileType::kRegular; break;
-        case DT_DIR: type = FileType::kDirectory; break;
-        case DT_LNK: type = FileType::kSymlink; break;
+        case DT_REG:
+          type = FileType::kRegular;
+          break;
+        case DT_DIR:
+          type = FileType::kDirectory;
+          break;
+        case DT_LNK:
+          type = FileType::kSymlink;
+          break;
         case DT_UNKNOWN: {
           struct stat st;
           std::string child = core::JoinPath(p, name);
           type = ::lstat(child.c_str(), &st) == 0 ? TypeOfMode(st.st_mode) : FileType::kOther;
           break;
         }
-        default: type = FileType::kOther; break;
+        default:
+          type = FileType::kOther;
+          break;
       }
       entries.push_back(DirEntry{std::string(name), type});
     }

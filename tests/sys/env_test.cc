@@ -7,25 +7,40 @@
 #include <filesystem>
 
 #include "core/path.h"
+#include "testing/mem_env.h"
 
 namespace cairn::sys {
 namespace {
 
-class PosixEnvTest : public ::testing::Test {
+// The same tests run on the real Env and on the in-memory one, so tests that use MemEnv
+// can trust it to behave like the disk.
+class EnvTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/cairn-env-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
+    if (GetParam() == "posix") {
+      env_ = NewPosixEnv();
+      char tmpl[] = "/tmp/cairn-env-test-XXXXXX";
+      ASSERT_NE(::mkdtemp(tmpl), nullptr);
+      dir_ = tmpl;
+    } else {
+      env_ = std::make_unique<testing::MemEnv>();
+      dir_ = "/work";
+      ASSERT_TRUE(env_->CreateDirs(dir_).ok());
+    }
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override {
+    if (GetParam() == "posix") std::filesystem::remove_all(dir_);
+  }
   std::string P(std::string_view name) { return core::JoinPath(dir_, name); }
 
-  std::unique_ptr<Env> env_ = NewPosixEnv();
+  std::unique_ptr<Env> env_;
   std::string dir_;
 };
 
-TEST_F(PosixEnvTest, WriteThenReadBack) {
+INSTANTIATE_TEST_SUITE_P(Envs, EnvTest, ::testing::Values("posix", "memory"),
+                         [](const auto& info) { return info.param; });
+
+TEST_P(EnvTest, WriteThenReadBack) {
   ASSERT_TRUE(env_->WriteFile(P("a.txt"), "hello\n").ok());
   Result<std::string> text = env_->ReadFile(P("a.txt"));
   ASSERT_TRUE(text.ok()) << text.status().ToString();
@@ -36,14 +51,14 @@ TEST_F(PosixEnvTest, WriteThenReadBack) {
   EXPECT_EQ(info->size, 6u);
 }
 
-TEST_F(PosixEnvTest, MissingFileIsNotFoundAndNamesThePath) {
+TEST_P(EnvTest, MissingFileIsNotFoundAndNamesThePath) {
   Result<std::string> text = env_->ReadFile(P("nope"));
   ASSERT_FALSE(text.ok());
   EXPECT_TRUE(text.status().IsNotFound());
   EXPECT_NE(text.status().message().find(P("nope")), std::string::npos);
 }
 
-TEST_F(PosixEnvTest, AtomicFileLeavesOldContentUntilCommit) {
+TEST_P(EnvTest, AtomicFileLeavesOldContentUntilCommit) {
   ASSERT_TRUE(env_->WriteFile(P("state"), "old").ok());
   {
     Result<std::unique_ptr<AtomicFile>> f = env_->OpenAtomic(P("state"));
@@ -65,7 +80,7 @@ TEST_F(PosixEnvTest, AtomicFileLeavesOldContentUntilCommit) {
   EXPECT_FALSE((*f)->Commit().ok());
 }
 
-TEST_F(PosixEnvTest, RelaxedWriteWithReadOnlyMode) {
+TEST_P(EnvTest, RelaxedWriteWithReadOnlyMode) {
   ASSERT_TRUE(
       env_->WriteFile(P("obj"), "x", {.durability = Durability::kRelaxed, .mode = 0444}).ok());
   Result<FileInfo> info = env_->Stat(P("obj"));
@@ -73,12 +88,12 @@ TEST_F(PosixEnvTest, RelaxedWriteWithReadOnlyMode) {
   EXPECT_EQ(info->mode & 0222, 0u);
 }
 
-TEST_F(PosixEnvTest, WriteIntoMissingDirectoryFails) {
+TEST_P(EnvTest, WriteIntoMissingDirectoryFails) {
   Status s = env_->WriteFile(P("no/such/dir/f"), "x");
   EXPECT_TRUE(s.IsNotFound()) << s.ToString();
 }
 
-TEST_F(PosixEnvTest, DirectoriesAndSymlinks) {
+TEST_P(EnvTest, DirectoriesAndSymlinks) {
   ASSERT_TRUE(env_->CreateDirs(P("x/y/z")).ok());
   ASSERT_TRUE(env_->CreateDirs(P("x/y/z")).ok());
   EXPECT_TRUE(env_->IsDirectory(P("x/y/z")));
@@ -102,18 +117,44 @@ TEST_F(PosixEnvTest, DirectoriesAndSymlinks) {
   EXPECT_TRUE(env_->RemoveAll(P("x")).ok());
 }
 
-TEST_F(PosixEnvTest, VarsAndClock) {
+TEST(PosixEnvTest, VarsAndClock) {
+  std::unique_ptr<Env> env_ = NewPosixEnv();
   ::setenv("CAIRN_ENV_TEST_VAR", "v1", 1);
   EXPECT_EQ(env_->GetVar("CAIRN_ENV_TEST_VAR"), "v1");
   EXPECT_EQ(env_->GetVar("CAIRN_ENV_TEST_UNSET_VAR"), std::nullopt);
   auto vars = env_->Vars();
   EXPECT_TRUE(std::is_sorted(vars.begin(), vars.end()));
-  EXPECT_NE(std::find(vars.begin(), vars.end(), std::make_pair(std::string("CAIRN_ENV_TEST_VAR"),
-                                                               std::string("v1"))),
+  EXPECT_NE(std::find(vars.begin(), vars.end(),
+                      std::make_pair(std::string("CAIRN_ENV_TEST_VAR"), std::string("v1"))),
             vars.end());
   EXPECT_GT(env_->NowMicros(), 1700000000LL * 1000000);
   int64_t a = env_->MonotonicNanos();
   EXPECT_LE(a, env_->MonotonicNanos());
+}
+
+TEST(MemEnvTest, VarsAndClockAreControlled) {
+  testing::MemEnv env;
+  env.SetVar("B", "2");
+  env.SetVar("A", "1");
+  EXPECT_EQ(env.GetVar("A"), "1");
+  EXPECT_EQ(env.Vars(), (std::vector<std::pair<std::string, std::string>>{{"A", "1"}, {"B", "2"}}));
+  env.UnsetVar("A");
+  EXPECT_EQ(env.GetVar("A"), std::nullopt);
+  int64_t t = env.NowMicros();
+  env.AdvanceMicros(5);
+  EXPECT_EQ(env.NowMicros(), t + 5);
+}
+
+TEST(MemEnvTest, RenameMovesATree) {
+  testing::MemEnv env;
+  ASSERT_TRUE(env.CreateDirs("/a/b").ok());
+  ASSERT_TRUE(env.WriteFile("/a/b/f", "x").ok());
+  ASSERT_TRUE(env.Rename("/a", "/z").ok());
+  EXPECT_EQ(*env.ReadFile("/z/b/f"), "x");
+  EXPECT_FALSE(env.Exists("/a/b/f"));
+  EXPECT_FALSE(env.Remove("/z").ok());  // not empty
+  ASSERT_TRUE(env.RemoveAll("/z").ok());
+  EXPECT_EQ(env.NodeCount(), 1u);  // only "/"
 }
 
 }  // namespace

@@ -17,11 +17,11 @@ std::optional<std::string> SharedDir();
 }  // namespace cairn::testing
 
 /// Skips the current test, with the reason, when ../shared is absent; else binds `var` to it.
-#define CAIRN_SHARED_DIR_OR_SKIP(var)                                                    \
-  std::string var;                                                                       \
-  if (auto shared_dir_ = ::cairn::testing::SharedDir()) {                                \
-    var = *shared_dir_;                                                                  \
-  } else {                                                                               \
-    GTEST_SKIP() << "../shared is absent next to " << ::cairn::testing::SourceDir()      \
-                 << ": skipping a test that reads the shared conformance data";          \
+#define CAIRN_SHARED_DIR_OR_SKIP(var)                                               \
+  std::string var;                                                                  \
+  if (auto shared_dir_ = ::cairn::testing::SharedDir()) {                           \
+    var = *shared_dir_;                                                             \
+  } else {                                                                          \
+    GTEST_SKIP() << "../shared is absent next to " << ::cairn::testing::SourceDir() \
+                 << ": skipping a test that reads the shared conformance data";     \
   }

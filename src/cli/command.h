@@ -1,0 +1,40 @@
+// Module-private: what every command of the `cairn` binary shares.
+//
+// Commands are grouped, one file per group (cmd_<group>.cc); each group adds its
+// subcommands to the CLI11 app in its Register function, listed in kCommandGroups (cli.cc).
+// A command's callback does its work and leaves its outcome in Context::status; Main turns
+// that into the message on stderr and the exit code.
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include "core/status.h"
+#include "sys/env.h"
+
+namespace CLI {
+class App;
+}
+
+namespace cairn::cli {
+
+struct Context {
+  sys::Env& env;
+  FILE* out = stdout;
+  FILE* err = stderr;
+  /// The outcome of the command that ran; OK unless it failed.
+  core::Status status;
+};
+
+struct CommandGroup {
+  const char* name;  // for the table; the group registers its own subcommand names
+  void (*Register)(CLI::App& app, Context& ctx);
+};
+
+// One per cmd_<group>.cc.
+void RegisterHashCommands(CLI::App& app, Context& ctx);
+
+/// A usage or input error: exit code 2. `hint`, when given, is printed on its own line.
+core::Status UsageError(std::string what, std::string hint = "");
+
+}  // namespace cairn::cli
