@@ -12,7 +12,7 @@ TEST(HashFileTest, MatchesInMemoryDigestAcrossChunkBoundaries) {
   Result<TempDir> dir = TempDir::Create();
   ASSERT_TRUE(dir.ok());
   std::unique_ptr<Env> env = NewPosixEnv();
-  // 2.5 MiB: crosses the 1 MiB read size twice and ends mid-chunk.
+  // 2.5 MiB: many reads, the last one partial.
   std::string data((5 << 20) / 2, '\0');
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 131) >> 3);
   ASSERT_TRUE(env->WriteFile(dir->Path("big"), data).ok());
