@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/terminal.h"
 #include "core/path.h"
+#include "core/strings.h"
 #include "sys/hash_file.h"
 #include "sys/thread_pool.h"
 #include "sys/walk.h"
@@ -47,9 +48,13 @@ core::Status RunHash(Context& ctx, const HashOptions& opts) {
   core::Status first_error;
   for (size_t i = 0; i < files.size(); ++i) {
     if (digests[i].ok()) {
+      // md5sum's escape: a name with a backslash or a newline starts its line with one.
+      bool escape = files[i].find_first_of("\\\n") != std::string::npos;
+      if (escape) out += '\\';
       out += *digests[i];
       out += "  ";
-      out += files[i];
+      out += escape ? core::ReplaceAll(core::ReplaceAll(files[i], "\\", "\\\\"), "\n", "\\n")
+                    : files[i];
       out += '\n';
     } else {
       if (failed++ == 0) first_error = digests[i].status();

@@ -110,6 +110,19 @@ TEST(CliTest, HashPrintsLikeMd5sum) {
   EXPECT_EQ(r.output, "900150983cd24fb0d6963f7d28e17f72  " + dir + "/d/sub/a\n" +
                           "d41d8cd98f00b204e9800998ecf8427e  " + dir + "/d/b\n" +
                           "900150983cd24fb0d6963f7d28e17f72  " + dir + "/d/sub/a\n");
+  // Names with a backslash or a newline: byte for byte what md5sum prints.
+  ASSERT_EQ(
+      std::system(("cd " + dir + " && printf x > 'back\\slash' && printf y > 'new\nline'").c_str()),
+      0);
+  r = Cairn("hash " + dir + "/back*slash " + dir + "/new*line");
+  FILE* pipe = ::popen(("md5sum " + dir + "/back*slash " + dir + "/new*line").c_str(), "r");
+  std::string expected;
+  char buf[512];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) expected.append(buf, n);
+  ::pclose(pipe);
+  EXPECT_EQ(r.output, expected);
+  EXPECT_EQ(expected[0], '\\');
   r = Cairn("hash --sha256 " + dir + "/d/sub/a");
   EXPECT_EQ(r.output, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  " + dir +
                           "/d/sub/a\n");
