@@ -17,6 +17,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include "core/utf8.h"
 
 namespace cairn::core {
 namespace {
@@ -34,39 +35,6 @@ struct LoadError {
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool IsFlowIndicator(char c) { return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
-
-// The offset of the first byte of `s` that does not start well-formed UTF-8, or npos.
-size_t FindInvalidUtf8(std::string_view s) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = byte(i);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // overlong
-      if (c == 0xED) hi = 0x9F;  // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;  // overlong
-      if (c == 0xF4) hi = 0x8F;  // beyond U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + len > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return i;
-    for (size_t k = 2; k < len; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
 
 // The text being loaded: turns byte offsets (yaml-cpp's Mark::pos) into locations.
 class Source {
