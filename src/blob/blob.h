@@ -1,0 +1,109 @@
+// blob: object storage by URI, for DVC remotes and (later) MLflow artifacts.
+//
+// A BlobStore holds byte strings under '/'-separated keys relative to its root:
+//   /srv/remote              a local directory (also file:///srv/remote)
+//   s3://bucket/prefix       S3, or any S3-compatible server (endpoint_url)
+// so `files/md5/ab/cdef...` is `<root>/files/md5/ab/cdef...` in every backend.
+//
+// Guarantees every backend keeps:
+//   - Put is atomic: a reader sees the old object, no object, or the whole new one, never a
+//     part (local: temp file + rename in the same directory; S3: one PUT, or a multipart
+//     upload that only appears when completed). An interrupted Put leaves nothing behind
+//     that a later List or Stat reports.
+//   - Errors name the store (Describe()), the key and what to do: bad credentials
+//     (kUnauthenticated / kPermissionDenied), a missing bucket or directory
+//     (kResourceDoesNotExist), an unreachable endpoint (kTemporarilyUnavailable), each after
+//     the retries the backend makes for transient failures (5xx, 429, resets).
+//
+// Thread safety: every method may be called from several threads at once (transfers run
+// in parallel); a backend shares connections between calls.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/status.h"
+#include "core/uri.h"
+#include "sys/env.h"
+
+namespace cairn::blob {
+
+using core::Result;
+using core::Status;
+
+struct BlobInfo {
+  std::string key;
+  uint64_t size = 0;
+};
+
+/// Receives an object's bytes in order, chunk by chunk; a failed Status stops the transfer.
+using ChunkSink = std::function<Status(std::string_view chunk)>;
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+
+  /// How errors name this store: "s3://bucket/prefix" or "/srv/remote".
+  virtual std::string Describe() const = 0;
+
+  /// One cheap request proving the store is reachable, the credentials are accepted and the
+  /// bucket (or directory) exists. Run it before a transfer so a bad setup fails fast.
+  virtual Status Check() = 0;
+
+  /// The object's size, or nullopt when there is no object under `key`.
+  virtual Result<std::optional<BlobInfo>> Stat(std::string_view key) = 0;
+
+  /// Every object whose key starts with `prefix` (a directory-like prefix such as
+  /// "files/md5/"), in no particular order.
+  virtual Result<std::vector<BlobInfo>> List(std::string_view prefix) = 0;
+
+  /// Streams the object's bytes to `sink`. NotFound when absent.
+  virtual Status Get(std::string_view key, const ChunkSink& sink) = 0;
+
+  /// Stores the bytes of the local file `path` under `key`, atomically (see above). Large
+  /// files may be sent in parts; the object appears only once all parts arrived.
+  virtual Status PutFile(std::string_view key, std::string_view path) = 0;
+
+  /// Stores `data` under `key`, atomically.
+  virtual Status Put(std::string_view key, std::string_view data) = 0;
+
+  /// Removes the object; OK when it was already absent.
+  virtual Status Delete(std::string_view key) = 0;
+};
+
+/// S3 credentials; empty fields are looked up in the standard places (see OpenBlobStore).
+struct S3Credentials {
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;
+};
+
+struct BlobOptions {
+  /// S3 and S3-compatible servers.
+  S3Credentials credentials;
+  std::string profile;       // ~/.aws/credentials section; default $AWS_PROFILE or "default"
+  std::string region;        // default $AWS_REGION, $AWS_DEFAULT_REGION, else "us-east-1"
+  std::string endpoint_url;  // e.g. http://127.0.0.1:4568 (path-style requests)
+  bool verify_tls = true;
+  /// Files at least this large are uploaded in parts of `multipart_part_size`.
+  uint64_t multipart_threshold = 64ull << 20;
+  uint64_t multipart_part_size = 16ull << 20;
+  /// Attempts per request for transient failures (connection errors, 5xx, 429).
+  int max_attempts = 5;
+};
+
+/// Opens the store at `uri`: a plain path or file:// URI (a local directory), or s3://.
+/// Credentials for S3 come from `options.credentials` when set (DVC's config.local), then
+/// the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN variables, then the
+/// profile's section of ~/.aws/credentials (or $AWS_SHARED_CREDENTIALS_FILE), all read
+/// through `env`. Opening makes no request; Check() does. `env` must outlive the store.
+Result<std::unique_ptr<BlobStore>> OpenBlobStore(const core::Uri& uri, const BlobOptions& options,
+                                                 sys::Env& env);
+
+}  // namespace cairn::blob
