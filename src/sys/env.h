@@ -75,7 +75,11 @@ class AtomicFile {
  public:
   virtual ~AtomicFile() = default;
   virtual Status Append(std::string_view data) = 0;
+  /// Replaces the path given at open with what was appended.
   virtual Status Commit() = 0;
+  /// Commit, but to `path`, decided now (content-addressed objects are named by their hash,
+  /// known only at the end). `path` must be on the same file system as the one given at open.
+  virtual Status CommitAs(std::string_view path) = 0;
 };
 
 class Env {
@@ -103,6 +107,13 @@ class Env {
   virtual Status Rename(std::string_view from, std::string_view to) = 0;
   virtual Status SetMode(std::string_view path, uint32_t mode) = 0;
   virtual Status Symlink(std::string_view target, std::string_view link) = 0;
+  /// A new hard link `link` to the file `target`.
+  virtual Status HardLink(std::string_view target, std::string_view link) = 0;
+  /// Copies the bytes of file `from` into a new file `to` (which must not exist), with mode
+  /// `mode`. Shares the blocks (a reflink) where the file system can, else copies in the
+  /// kernel. With `reflink_only`, fails with kNotImplemented instead of copying.
+  virtual Status CopyFile(std::string_view from, std::string_view to, uint32_t mode = 0644,
+                          bool reflink_only = false) = 0;
   virtual Result<std::string> ReadLink(std::string_view path) = 0;
 
   // --- Environment variables ---

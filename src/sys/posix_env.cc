@@ -1,6 +1,8 @@
 // The real Env, over POSIX system calls.
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +13,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <vector>
 
 #include "core/path.h"
 #include "sys/env.h"
@@ -95,8 +98,11 @@ class PosixAtomicFile final : public AtomicFile {
     return WriteAll(fd_, data, temp_);
   }
 
-  Status Commit() override {
+  Status Commit() override { return CommitAs(path_); }
+
+  Status CommitAs(std::string_view target) override {
     if (fd_ < 0) return Status::InvalidState("'" + path_ + "' committed twice");
+    path_ = std::string(target);
     if (durability_ == Durability::kDurable && ::fsync(fd_) != 0) {
       return PosixError("fsync", temp_, errno);
     }
@@ -116,6 +122,35 @@ class PosixAtomicFile final : public AtomicFile {
   Durability durability_;
   bool committed_ = false;
 };
+
+// Copies `in` to `out`: a reflink (FICLONE) where the file system shares blocks, else
+// copy_file_range in the kernel, else read/write.
+Status CopyFd(int in, int out, const std::string& from, const std::string& to, bool reflink_only) {
+  if (::ioctl(out, FICLONE, in) == 0) return Status::Ok();
+  if (reflink_only) {
+    return Status::NotImplemented("the file system of '" + to + "' cannot reflink '" + from + "'");
+  }
+  for (;;) {
+    ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
+    if (n > 0) continue;
+    if (n == 0) return Status::Ok();
+    if (errno == EINTR) continue;
+    if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) break;
+    return PosixError("copy '" + from + "' to", to, errno);
+  }
+  // copy_file_range refused (old kernel, odd file system): plain reads and writes, from
+  // wherever it stopped.
+  std::vector<char> buf(1 << 16);
+  for (;;) {
+    ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n == 0) return Status::Ok();
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return PosixError("read", from, errno);
+    }
+    CAIRN_RETURN_IF_ERROR(WriteAll(out, std::string_view(buf.data(), static_cast<size_t>(n)), to));
+  }
+}
 
 class PosixEnv final : public Env {
  public:
@@ -240,6 +275,30 @@ class PosixEnv final : public Env {
     std::string t(target), l(link);
     if (::symlink(t.c_str(), l.c_str()) != 0) return PosixError("symlink", l, errno);
     return Status::Ok();
+  }
+
+  Status HardLink(std::string_view target, std::string_view link) override {
+    std::string t(target), l(link);
+    if (::link(t.c_str(), l.c_str()) != 0) return PosixError("link", l, errno);
+    return Status::Ok();
+  }
+
+  Status CopyFile(std::string_view from, std::string_view to, uint32_t mode,
+                  bool reflink_only) override {
+    std::string f(from), t(to);
+    int in = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return PosixError("open", f, errno);
+    int out = ::open(t.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (out < 0) {
+      int err = errno;
+      ::close(in);
+      return PosixError("create", t, err);
+    }
+    Status status = CopyFd(in, out, f, t, reflink_only);
+    ::close(in);
+    if (::close(out) != 0 && status.ok()) status = PosixError("close", t, errno);
+    if (!status.ok()) ::unlink(t.c_str());
+    return status;
   }
 
   Result<std::string> ReadLink(std::string_view path) override {

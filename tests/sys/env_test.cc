@@ -117,6 +117,26 @@ TEST_P(EnvTest, DirectoriesAndSymlinks) {
   EXPECT_TRUE(env_->RemoveAll(P("x")).ok());
 }
 
+TEST_P(EnvTest, CommitAsNamesTheFileAtTheEnd) {
+  Result<std::unique_ptr<AtomicFile>> f = env_->OpenAtomic(P("incoming"));
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->Append("object").ok());
+  ASSERT_TRUE((*f)->CommitAs(P("by-hash")).ok());
+  EXPECT_EQ(*env_->ReadFile(P("by-hash")), "object");
+  EXPECT_FALSE(env_->Exists(P("incoming")));
+}
+
+TEST_P(EnvTest, CopyFileAndHardLink) {
+  ASSERT_TRUE(env_->WriteFile(P("src"), std::string(200000, 'z')).ok());
+  ASSERT_TRUE(env_->CopyFile(P("src"), P("copy"), 0444).ok());
+  EXPECT_EQ(*env_->ReadFile(P("copy")), std::string(200000, 'z'));
+  EXPECT_EQ(env_->Stat(P("copy"))->mode & 0777, 0444u);
+  EXPECT_TRUE(env_->CopyFile(P("src"), P("copy")).IsAlreadyExists());  // never overwrites
+  EXPECT_TRUE(env_->CopyFile(P("missing"), P("x")).IsNotFound());
+  ASSERT_TRUE(env_->HardLink(P("src"), P("link")).ok());
+  EXPECT_EQ(env_->ReadFile(P("link"))->size(), 200000u);
+}
+
 TEST(PosixEnvTest, VarsAndClock) {
   std::unique_ptr<Env> env_ = NewPosixEnv();
   ::setenv("CAIRN_ENV_TEST_VAR", "v1", 1);

@@ -42,11 +42,12 @@ class MemAtomicFile final : public sys::AtomicFile {
     data_.append(data);
     return Status::Ok();
   }
-  Status Commit() override {
+  Status Commit() override { return CommitAs(path_); }
+  Status CommitAs(std::string_view path) override {
     if (done_) return Status::InvalidState("'" + path_ + "' committed twice");
     done_ = true;
     std::lock_guard lock(env_->mu_);
-    return env_->Commit(path_, std::move(data_), mode_);
+    return env_->Commit(std::string(path), std::move(data_), mode_);
   }
 
  private:
@@ -269,6 +270,34 @@ Status MemEnv::Symlink(std::string_view target, std::string_view link) {
   }
   nodes_[key] =
       Node{FileType::kSymlink, std::string(target), 0777, now_micros_ * 1000, next_inode_++};
+  return Status::Ok();
+}
+
+Status MemEnv::HardLink(std::string_view target, std::string_view link) {
+  // Memory files have no shared identity: a hard link is a copy with the same inode number.
+  std::lock_guard lock(mu_);
+  auto it = nodes_.find(Resolve(target));
+  if (it == nodes_.end()) return NotFound("link", target);
+  std::string key = Key(link);
+  CAIRN_RETURN_IF_ERROR(CheckParentDir(key, link));
+  if (nodes_.count(key) != 0) return Status::AlreadyExists("link '" + std::string(link) + "': File exists");
+  nodes_[key] = it->second;
+  return Status::Ok();
+}
+
+Status MemEnv::CopyFile(std::string_view from, std::string_view to, uint32_t mode,
+                        bool reflink_only) {
+  if (reflink_only) return Status::NotImplemented("memory files cannot reflink");
+  std::lock_guard lock(mu_);
+  auto it = nodes_.find(Resolve(from));
+  if (it == nodes_.end()) return NotFound("open", from);
+  if (it->second.type != FileType::kRegular) {
+    return Status::IoError("copy '" + std::string(from) + "': not a regular file");
+  }
+  std::string key = Resolve(to);
+  CAIRN_RETURN_IF_ERROR(CheckParentDir(key, to));
+  if (nodes_.count(key) != 0) return Status::AlreadyExists("create '" + std::string(to) + "': File exists");
+  nodes_[key] = Node{FileType::kRegular, it->second.data, mode, now_micros_ * 1000, next_inode_++};
   return Status::Ok();
 }
 

@@ -39,6 +39,9 @@ class MemEnv final : public sys::Env {
   core::Status Rename(std::string_view from, std::string_view to) override;
   core::Status SetMode(std::string_view path, uint32_t mode) override;
   core::Status Symlink(std::string_view target, std::string_view link) override;
+  core::Status HardLink(std::string_view target, std::string_view link) override;
+  core::Status CopyFile(std::string_view from, std::string_view to, uint32_t mode = 0644,
+                        bool reflink_only = false) override;
   core::Result<std::string> ReadLink(std::string_view path) override;
   std::optional<std::string> GetVar(std::string_view name) const override;
   std::vector<std::pair<std::string, std::string>> Vars() const override;

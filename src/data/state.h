@@ -1,0 +1,67 @@
+// State: the stat cache. Remembers the md5 of workspace files by their (inode, mtime, size),
+// so a file whose stat is unchanged is not read again: `status` of an unchanged tree costs
+// one stat per file. DVC keeps the same idea in an sqlite file outside the repo; ours is a
+// plain file in `.dvc/tmp/` (git-ignored), private to cairn.
+//
+// A file changed within the file system's timestamp granularity of being hashed could keep
+// its mtime (git's "racily clean" problem): a row whose mtime is within kRacyWindow of the
+// time it was hashed is not trusted, and the file is hashed again (and recorded anew).
+//
+// File format (docs/formats/cairn-state.md): a header line "cairn-state 1", then one line per
+// file: "<md5> <size> <mtime_ns> <inode> <hashed_ns> <path>", the path with '\' and newline
+// escaped as "\\" and "\n". Damaged content is dropped (a cache may always be forgotten).
+//
+// Thread safety: Lookup and Record may be called from several threads at once.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/result.h"
+#include "sys/env.h"
+
+namespace cairn::data {
+
+class State {
+ public:
+  static constexpr int64_t kRacyWindowNs = 1'000'000'000;
+
+  /// Loads the state at `path` (an absent or unreadable file is an empty state).
+  static State Load(sys::Env& env, std::string path);
+
+  State(State&& other) noexcept;
+  State& operator=(State&&) = delete;
+
+  /// The recorded md5 of `path` if its stat still matches, else nullopt.
+  std::optional<std::string> Lookup(std::string_view path, const sys::FileInfo& info) const;
+  /// Remembers the md5 of `path` as of `info`, hashed at `hashed_ns` (wall clock, ns).
+  void Record(std::string_view path, const sys::FileInfo& info, std::string_view md5,
+              int64_t hashed_ns);
+  /// Writes the state back if anything was recorded (atomic; not fsynced: it is a cache).
+  core::Status Save();
+
+  size_t size() const;
+
+ private:
+  struct Row {
+    std::string md5;
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t inode;
+    int64_t hashed_ns;
+  };
+
+  State(sys::Env& env, std::string path) : env_(&env), path_(std::move(path)) {}
+
+  sys::Env* env_;
+  std::string path_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Row> rows_;
+  bool dirty_ = false;
+};
+
+}  // namespace cairn::data
