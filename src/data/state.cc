@@ -1,7 +1,7 @@
 #include "data/state.h"
 
 #include <algorithm>
-#include <vector>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 namespace cairn::data {
 namespace {
 
-constexpr std::string_view kHeader = "cairn-state 1";
+constexpr std::string_view kHeader = "cairn-state 2";
 
 std::string EscapePath(std::string_view p) {
   if (p.find_first_of("\\\n") == std::string_view::npos) return std::string(p);
@@ -37,41 +37,69 @@ std::optional<std::string> UnescapePath(std::string_view p) {
   return out;
 }
 
+template <typename T>
+bool ParseNumber(std::string_view s, T* out) {
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && ptr == s.data() + s.size();
+}
+
+// Takes the text before the next space off `line`.
+bool NextField(std::string_view& line, std::string_view* field) {
+  size_t sp = line.find(' ');
+  if (sp == std::string_view::npos) return false;
+  *field = line.substr(0, sp);
+  line.remove_prefix(sp + 1);
+  return true;
+}
+
+// A row is trusted only when the file was hashed well after its last change.
+bool Trusted(int64_t mtime_ns, int64_t hashed_ns) {
+  return mtime_ns + State::kRacyWindowNs < hashed_ns;
+}
+
 }  // namespace
 
 State State::Load(sys::Env& env, std::string path) {
   State state(env, path);
   core::Result<std::string> text = env.ReadFile(path);
   if (!text.ok()) return state;
-  std::string_view rest = *text;
+  state.text_ = std::move(*text);
+  std::string_view rest = state.text_;
   size_t nl = rest.find('\n');
   if (nl == std::string_view::npos || rest.substr(0, nl) != kHeader) return state;
   rest.remove_prefix(nl + 1);
+  state.rows_.reserve(std::count(rest.begin(), rest.end(), '\n'));
+  bool sorted = true;
   while (!rest.empty()) {
     nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
     rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
-    // md5 size mtime inode hashed path
-    std::string_view fields[5];
-    bool ok = true;
-    for (std::string_view& f : fields) {
-      size_t sp = line.find(' ');
-      if (sp == std::string_view::npos) {
-        ok = false;
-        break;
-      }
-      f = line.substr(0, sp);
-      line.remove_prefix(sp + 1);
+    Row row;
+    std::string_view size, mtime, inode, hashed;
+    if (!NextField(line, &row.md5) || !NextField(line, &size) || !NextField(line, &mtime) ||
+        !NextField(line, &inode) || !NextField(line, &hashed) || line.empty() ||
+        (row.md5.size() != 32 && row.md5.size() != 36) || !ParseNumber(size, &row.size) ||
+        !ParseNumber(mtime, &row.mtime_ns) || !ParseNumber(inode, &row.inode) ||
+        !ParseNumber(hashed, &row.hashed_ns)) {
+      continue;
     }
-    if (!ok || fields[0].size() != 32) continue;
-    std::optional<int64_t> size = core::ParseInt64(fields[1]);
-    std::optional<int64_t> mtime = core::ParseInt64(fields[2]);
-    std::optional<int64_t> inode = core::ParseInt64(fields[3]);
-    std::optional<int64_t> hashed = core::ParseInt64(fields[4]);
-    std::optional<std::string> p = UnescapePath(line);
-    if (!size || !mtime || !inode || !hashed || !p) continue;
-    state.rows_[std::move(*p)] = Row{std::string(fields[0]), static_cast<uint64_t>(*size), *mtime,
-                                     static_cast<uint64_t>(*inode), *hashed};
+    row.path = line;
+    if (line.find('\\') != std::string_view::npos) {
+      std::optional<std::string> unescaped = UnescapePath(line);
+      if (!unescaped) continue;
+      state.escaped_.push_back(std::move(*unescaped));
+    }
+    if (!state.rows_.empty() && !(state.rows_.back().path < row.path)) sorted = false;
+    state.rows_.push_back(row);
+  }
+  // Point escaped rows at their unescaped text (escaped_ no longer grows).
+  size_t next_escaped = 0;
+  for (Row& row : state.rows_) {
+    if (row.path.find('\\') != std::string_view::npos) row.path = state.escaped_[next_escaped++];
+  }
+  if (!sorted || next_escaped > 0) {
+    std::sort(state.rows_.begin(), state.rows_.end(),
+              [](const Row& a, const Row& b) { return a.path < b.path; });
   }
   return state;
 }
@@ -79,56 +107,93 @@ State State::Load(sys::Env& env, std::string path) {
 State::State(State&& other) noexcept
     : env_(other.env_),
       path_(std::move(other.path_)),
+      text_(std::move(other.text_)),
       rows_(std::move(other.rows_)),
-      dirty_(other.dirty_) {}
+      escaped_(std::move(other.escaped_)),
+      changed_(std::move(other.changed_)) {}
+
+const State::Row* State::Find(std::string_view path) const {
+  if (!changed_.empty()) {
+    auto it = changed_.find(std::string(path));
+    if (it != changed_.end()) return &it->second.second;
+  }
+  auto it = std::lower_bound(rows_.begin(), rows_.end(), path,
+                             [](const Row& r, std::string_view p) { return r.path < p; });
+  if (it == rows_.end() || it->path != path) return nullptr;
+  return &*it;
+}
+
+void State::Put(Row row) {
+  auto& slot = changed_[std::string(row.path)];
+  slot.first = std::string(row.md5);
+  row.md5 = slot.first;
+  slot.second = row;
+  // Point the row's path at the map's own key.
+  slot.second.path = changed_.find(std::string(row.path))->first;
+}
 
 std::optional<std::string> State::Lookup(std::string_view path, const sys::FileInfo& info) const {
   std::lock_guard lock(mu_);
-  auto it = rows_.find(std::string(path));
-  if (it == rows_.end()) return std::nullopt;
-  const Row& row = it->second;
-  if (row.size != info.size || row.mtime_ns != info.mtime_ns || row.inode != info.inode) {
+  const Row* row = Find(path);
+  if (row == nullptr || row->md5.size() != 32) return std::nullopt;
+  if (row->size != info.size || row->mtime_ns != info.mtime_ns || row->inode != info.inode) {
     return std::nullopt;
   }
-  if (row.mtime_ns + kRacyWindowNs >= row.hashed_ns) return std::nullopt;  // racily clean
-  return row.md5;
+  if (!Trusted(row->mtime_ns, row->hashed_ns)) return std::nullopt;  // racily clean
+  return std::string(row->md5);
 }
 
 void State::Record(std::string_view path, const sys::FileInfo& info, std::string_view md5,
                    int64_t hashed_ns) {
   std::lock_guard lock(mu_);
-  Row& row = rows_[std::string(path)];
-  if (row.md5 == md5 && row.size == info.size && row.mtime_ns == info.mtime_ns &&
-      row.inode == info.inode && row.mtime_ns + kRacyWindowNs < row.hashed_ns) {
+  const Row* row = Find(path);
+  if (row != nullptr && row->md5 == md5 && row->size == info.size &&
+      row->mtime_ns == info.mtime_ns && row->inode == info.inode &&
+      Trusted(row->mtime_ns, row->hashed_ns)) {
     return;
   }
-  row = Row{std::string(md5), info.size, info.mtime_ns, info.inode, hashed_ns};
-  dirty_ = true;
+  Put(Row{path, md5, info.size, info.mtime_ns, info.inode, hashed_ns});
+}
+
+std::optional<std::string> State::LookupDir(std::string_view path, uint64_t fingerprint) const {
+  std::lock_guard lock(mu_);
+  const Row* row = Find(path);
+  if (row == nullptr || row->md5.size() != 36 || row->size != fingerprint) return std::nullopt;
+  return std::string(row->md5);
+}
+
+void State::RecordDir(std::string_view path, uint64_t fingerprint, std::string_view tree_id) {
+  std::lock_guard lock(mu_);
+  const Row* row = Find(path);
+  if (row != nullptr && row->md5 == tree_id && row->size == fingerprint) return;
+  Put(Row{path, tree_id, fingerprint, 0, 0, 0});
 }
 
 core::Status State::Save() {
   std::lock_guard lock(mu_);
-  if (!dirty_) return core::Status::Ok();
-  std::vector<const std::pair<const std::string, Row>*> sorted;
-  sorted.reserve(rows_.size());
-  for (const auto& kv : rows_) sorted.push_back(&kv);
-  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  if (changed_.empty()) return core::Status::Ok();
+  std::vector<const Row*> all;
+  all.reserve(rows_.size() + changed_.size());
+  for (const Row& r : rows_) {
+    if (!changed_.count(std::string(r.path))) all.push_back(&r);
+  }
+  for (const auto& kv : changed_) all.push_back(&kv.second.second);
+  std::sort(all.begin(), all.end(), [](const Row* a, const Row* b) { return a->path < b->path; });
   std::string out(kHeader);
   out += '\n';
-  out.reserve(rows_.size() * 90);
-  for (const auto* kv : sorted) {
-    const Row& r = kv->second;
-    fmt::format_to(std::back_inserter(out), "{} {} {} {} {} {}\n", r.md5, r.size, r.mtime_ns,
-                   r.inode, r.hashed_ns, EscapePath(kv->first));
+  out.reserve(all.size() * 96);
+  for (const Row* r : all) {
+    fmt::format_to(std::back_inserter(out), "{} {} {} {} {} {}\n", r->md5, r->size, r->mtime_ns,
+                   r->inode, r->hashed_ns, EscapePath(r->path));
   }
-  CAIRN_RETURN_IF_ERROR(env_->WriteFile(path_, out, {.durability = sys::Durability::kRelaxed}));
-  dirty_ = false;
-  return core::Status::Ok();
+  return env_->WriteFile(path_, out, {.durability = sys::Durability::kRelaxed});
 }
 
 size_t State::size() const {
   std::lock_guard lock(mu_);
-  return rows_.size();
+  size_t n = changed_.size();
+  for (const Row& r : rows_) n += changed_.count(std::string(r.path)) ? 0 : 1;
+  return n;
 }
 
 }  // namespace cairn::data

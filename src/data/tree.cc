@@ -26,13 +26,23 @@ uint64_t Tree::TotalSize() const {
 std::string Tree::Serialize() const {
   // Equivalent to ToPythonJson of the list, written directly: trees can have 100k entries.
   std::string out = "[";
+  out.reserve(entries.size() * 72 + 2);
   const core::JsonWriteOptions ascii{.ensure_ascii = true};
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i > 0) out += ", ";
     out += "{\"md5\": \"";
     out += entries[i].md5;
     out += "\", \"relpath\": ";
-    out += core::ToJson(core::Value::String(entries[i].relpath), ascii);
+    const std::string& p = entries[i].relpath;
+    bool plain = std::all_of(
+        p.begin(), p.end(), [](char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; });
+    if (plain) {  // nothing to escape: the common case
+      out += '"';
+      out += p;
+      out += '"';
+    } else {
+      out += core::ToJson(core::Value::String(p), ascii);
+    }
     out += '}';
   }
   out += ']';

@@ -23,6 +23,22 @@ Status Env::WriteFile(std::string_view path, std::string_view data, const WriteO
   return file->Commit();
 }
 
+Result<std::vector<DirEntryInfo>> Env::ListDirInfo(std::string_view path) {
+  CAIRN_ASSIGN_OR_RETURN(std::vector<DirEntry> entries, ListDir(path));
+  std::vector<DirEntryInfo> out;
+  out.reserve(entries.size());
+  std::string dir(path);
+  for (DirEntry& e : entries) {
+    Result<FileInfo> info = LStat(dir + "/" + e.name);
+    if (!info.ok()) {
+      if (info.status().IsNotFound()) continue;  // removed meanwhile
+      return info.status();
+    }
+    out.push_back(DirEntryInfo{std::move(e.name), *info});
+  }
+  return out;
+}
+
 bool Env::Exists(std::string_view path) { return Stat(path).ok(); }
 
 bool Env::IsDirectory(std::string_view path) {

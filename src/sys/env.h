@@ -45,6 +45,11 @@ struct DirEntry {
   FileType type;  // of the entry itself: a symlink is kSymlink whatever it points to
 };
 
+struct DirEntryInfo {
+  std::string name;
+  FileInfo info;  // of the entry itself: a symlink is kSymlink (lstat)
+};
+
 /// Reads a file front to back.
 class SequentialFile {
  public:
@@ -97,6 +102,9 @@ class Env {
   virtual Result<FileInfo> LStat(std::string_view path) = 0;
   /// The entries of a directory, without "." and "..", in no particular order.
   virtual Result<std::vector<DirEntry>> ListDir(std::string_view path) = 0;
+  /// ListDir with each entry's lstat information. The real Env stats relative to the open
+  /// directory, which is much cheaper than LStat of each full path; this default is not.
+  virtual Result<std::vector<DirEntryInfo>> ListDirInfo(std::string_view path);
   /// Creates the directory and its missing parents; OK when it already exists.
   virtual Status CreateDirs(std::string_view path) = 0;
   /// Removes a file, a symlink or an empty directory. NotFound when absent.

@@ -232,6 +232,35 @@ class PosixEnv final : public Env {
     return entries;
   }
 
+  Result<std::vector<DirEntryInfo>> ListDirInfo(std::string_view path) override {
+    std::string p(path);
+    DIR* dir = ::opendir(p.c_str());
+    if (dir == nullptr) return PosixError("open directory", p, errno);
+    int fd = ::dirfd(dir);
+    std::vector<DirEntryInfo> entries;
+    errno = 0;
+    while (struct dirent* ent = ::readdir(dir)) {
+      std::string_view name = ent->d_name;
+      if (name == "." || name == "..") continue;
+      struct stat st;
+      if (::fstatat(fd, ent->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) {  // removed meanwhile
+          errno = 0;
+          continue;
+        }
+        int err = errno;
+        ::closedir(dir);
+        return PosixError("stat", core::JoinPath(p, name), err);
+      }
+      entries.push_back(DirEntryInfo{std::string(name), InfoOfStat(st)});
+      errno = 0;
+    }
+    int err = errno;
+    ::closedir(dir);
+    if (err != 0) return PosixError("read directory", p, err);
+    return entries;
+  }
+
   Status CreateDirs(std::string_view path) override {
     std::string p(path);
     if (p.empty()) return Status::Ok();

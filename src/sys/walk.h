@@ -3,7 +3,8 @@
 // Files are listed by their path relative to the root ('/'-separated), sorted by byte value
 // of the whole path (the order DVC sorts a directory's entries in: "a-x" < "a.x" < "a/x" <
 // "a0"). Symlinked files are followed and described by their target; symlinked directories
-// are not entered, only reported; empty directories contribute nothing.
+// are not entered, only reported; empty directories contribute nothing. With a thread pool,
+// directories are listed in parallel; the result is the same.
 #pragma once
 
 #include <functional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "sys/env.h"
+#include "sys/thread_pool.h"
 
 namespace cairn::sys {
 
@@ -23,8 +25,11 @@ struct WalkEntry {
 
 struct WalkOptions {
   /// Called for each entry before it is listed or entered, with its relative path and
-  /// whether it is a directory; returning true leaves it (and all under it) out.
+  /// whether it is a directory; returning true leaves it (and all under it) out. With a
+  /// pool it is called from several threads at once.
   std::function<bool(std::string_view relpath, bool is_dir)> skip;
+  /// Lists directories on this pool (borrowed; not one whose worker is calling Walk).
+  ThreadPool* pool = nullptr;
 };
 
 struct WalkResult {

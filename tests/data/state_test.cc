@@ -49,11 +49,33 @@ TEST(StateTest, RacilyCleanRowsAreNotTrusted) {
 
 TEST(StateTest, DamagedFileIsForgottenNotFatal) {
   testing::MemEnv env;
-  ASSERT_TRUE(env.WriteFile("/state", "cairn-state 1\ngarbage line\n" + kMd5 + " 3 1 2 3\n").ok());
+  ASSERT_TRUE(env.WriteFile("/state", "cairn-state 2\ngarbage line\n" + kMd5 + " 3 1 2 x y\n" +
+                                          kMd5 + " 3 1 2 99999999999 good\n")
+                  .ok());
   State state = State::Load(env, "/state");
-  EXPECT_EQ(state.size(), 0u);
+  EXPECT_EQ(state.size(), 1u);
+  EXPECT_EQ(state.Lookup("good", Info(3, 1, 2)), kMd5);
   ASSERT_TRUE(env.WriteFile("/state", "something else").ok());
   EXPECT_EQ(State::Load(env, "/state").size(), 0u);
+}
+
+TEST(StateTest, DirectoriesByFingerprint) {
+  testing::MemEnv env;
+  State state = State::Load(env, "/state");
+  const std::string tree = "d751713988987e9331980363e24189ce.dir";
+  state.RecordDir("data", 42, tree);
+  state.Record("data/x", Info(1, 1, 1), kMd5, 5 * kSec);
+  ASSERT_TRUE(state.Save().ok());
+  State loaded = State::Load(env, "/state");
+  EXPECT_EQ(loaded.LookupDir("data", 42), tree);
+  EXPECT_EQ(loaded.LookupDir("data", 43), std::nullopt);
+  EXPECT_EQ(loaded.Lookup("data", Info(42, 0, 0)), std::nullopt);  // a directory row is no file
+  EXPECT_EQ(loaded.Lookup("data/x", Info(1, 1, 1)), kMd5);
+  // Recording over loaded rows, then saving, keeps one row per path.
+  loaded.Record("data/x", Info(2, 1, 1), kMd5, 5 * kSec);
+  ASSERT_TRUE(loaded.Save().ok());
+  EXPECT_EQ(State::Load(env, "/state").size(), 2u);
+  EXPECT_EQ(State::Load(env, "/state").Lookup("data/x", Info(2, 1, 1)), kMd5);
 }
 
 }  // namespace

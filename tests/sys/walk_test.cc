@@ -58,6 +58,18 @@ TEST_F(WalkTest, FollowsFileSymlinksReportsDirectorySymlinks) {
   EXPECT_EQ(r->broken_symlinks, std::vector<std::string>{"dangling"});
 }
 
+TEST_F(WalkTest, ParallelWalkGivesTheSameResult) {
+  for (int d = 0; d < 20; ++d) {
+    for (int f = 0; f < 15; ++f) Write("d" + std::to_string(d) + "/s/f" + std::to_string(f), "x");
+  }
+  ThreadPool pool(3);
+  Result<WalkResult> serial = Walk(*env_, dir_->path());
+  Result<WalkResult> parallel = Walk(*env_, dir_->path(), {.skip = nullptr, .pool = &pool});
+  ASSERT_TRUE(serial.ok() && parallel.ok());
+  EXPECT_EQ(Paths(*parallel).size(), 300u);
+  EXPECT_EQ(Paths(*serial), Paths(*parallel));
+}
+
 TEST_F(WalkTest, SkipLeavesOutSubtrees) {
   Write(".git/HEAD", "ref");
   Write("sub/.dvc/config", "");
