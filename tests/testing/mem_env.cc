@@ -280,7 +280,8 @@ Status MemEnv::HardLink(std::string_view target, std::string_view link) {
   if (it == nodes_.end()) return NotFound("link", target);
   std::string key = Key(link);
   CAIRN_RETURN_IF_ERROR(CheckParentDir(key, link));
-  if (nodes_.count(key) != 0) return Status::AlreadyExists("link '" + std::string(link) + "': File exists");
+  if (nodes_.count(key) != 0)
+    return Status::AlreadyExists("link '" + std::string(link) + "': File exists");
   nodes_[key] = it->second;
   return Status::Ok();
 }
@@ -296,7 +297,8 @@ Status MemEnv::CopyFile(std::string_view from, std::string_view to, uint32_t mod
   }
   std::string key = Resolve(to);
   CAIRN_RETURN_IF_ERROR(CheckParentDir(key, to));
-  if (nodes_.count(key) != 0) return Status::AlreadyExists("create '" + std::string(to) + "': File exists");
+  if (nodes_.count(key) != 0)
+    return Status::AlreadyExists("create '" + std::string(to) + "': File exists");
   nodes_[key] = Node{FileType::kRegular, it->second.data, mode, now_micros_ * 1000, next_inode_++};
   return Status::Ok();
 }
