@@ -22,7 +22,7 @@ namespace {
 // Files at least this large are copied by the kernel on another thread while this one hashes
 // them; smaller ones are read once and written from the same buffer.
 constexpr uint64_t kKernelCopyThreshold = 4 << 20;
-constexpr size_t kChunk = 64 << 10;
+constexpr size_t kChunk = 64 << 10;  // read size, and slack for a file that grows
 
 bool IsHexName(std::string_view s, size_t n) {
   if (s.size() != n) return false;
@@ -93,10 +93,10 @@ core::Status Cache::Place(std::string_view temp, std::string_view md5, bool lega
 core::Result<std::string> Cache::AddFile(std::string_view src,
                                          std::optional<std::string_view> known_md5) {
   if (known_md5 && Has(*known_md5)) return std::string(*known_md5);
-  CAIRN_RETURN_IF_ERROR(env_.CreateDirs(core::JoinPath(dir_, "files/md5")));
   CAIRN_ASSIGN_OR_RETURN(sys::FileInfo info, env_.Stat(src));
 
   if (info.size >= kKernelCopyThreshold) {
+    CAIRN_RETURN_IF_ERROR(env_.CreateDirs(core::JoinPath(dir_, "files/md5")));
     // Two readers of the same (cached) pages: the kernel copies, this thread hashes.
     std::string temp = NewTempPath();
     core::Status copied;
@@ -112,31 +112,35 @@ core::Result<std::string> Cache::AddFile(std::string_view src,
     return std::move(*md5);
   }
 
+  // Small files: read whole, hashed, then created under their name in one atomic step.
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sys::SequentialFile> in, env_.OpenSequential(src));
-  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sys::AtomicFile> out,
-                         env_.OpenAtomic(core::JoinPath(dir_, "files/md5/incoming"),
-                                         {.durability = sys::Durability::kRelaxed, .mode = 0444}));
-  thread_local std::unique_ptr<char[]> buffer(new char[kChunk]);
-  core::Digest digest(core::Digest::Algorithm::kMd5);
+  thread_local std::string buffer;
+  buffer.resize(info.size + kChunk);
+  size_t filled = 0;
   for (;;) {
-    CAIRN_ASSIGN_OR_RETURN(size_t n, in->Read(buffer.get(), kChunk));
+    if (filled == buffer.size()) buffer.resize(buffer.size() * 2);  // it grew meanwhile
+    CAIRN_ASSIGN_OR_RETURN(size_t n, in->Read(buffer.data() + filled, buffer.size() - filled));
     if (n == 0) break;
-    digest.Update(buffer.get(), n);
-    CAIRN_RETURN_IF_ERROR(out->Append(std::string_view(buffer.get(), n)));
+    filled += n;
   }
-  std::string md5 = digest.FinishHex();
-  std::string final_path = ObjectPath(md5);
-  if (env_.Exists(final_path)) return md5;  // `out` is dropped with its temp file
-  CAIRN_RETURN_IF_ERROR(env_.CreateDirs(core::Dirname(final_path)));
-  CAIRN_RETURN_IF_ERROR(out->CommitAs(final_path));
+  std::string_view bytes(buffer.data(), filled);
+  std::string md5 = core::Md5Hex(bytes);
+  CAIRN_RETURN_IF_ERROR(PutObject(md5, false, bytes));
   return md5;
 }
 
-core::Status Cache::AddBytes(std::string_view md5, std::string_view bytes, bool legacy) {
+core::Status Cache::PutObject(std::string_view md5, bool legacy, std::string_view bytes) {
   std::string final_path = ObjectPath(md5, legacy);
-  if (env_.Exists(final_path)) return core::Status::Ok();
-  CAIRN_RETURN_IF_ERROR(env_.CreateDirs(core::Dirname(final_path)));
-  return env_.WriteFile(final_path, bytes, {.durability = sys::Durability::kRelaxed, .mode = 0444});
+  core::Status made = env_.WriteNewFile(final_path, bytes, 0444);
+  if (made.IsNotFound()) {  // the prefix directory is new
+    CAIRN_RETURN_IF_ERROR(env_.CreateDirs(core::Dirname(final_path)));
+    made = env_.WriteNewFile(final_path, bytes, 0444);
+  }
+  return made.IsAlreadyExists() ? core::Status::Ok() : made;
+}
+
+core::Status Cache::AddBytes(std::string_view md5, std::string_view bytes, bool legacy) {
+  return PutObject(md5, legacy, bytes);
 }
 
 core::Result<std::string> Cache::Read(std::string_view md5, bool legacy) const {

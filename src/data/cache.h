@@ -65,6 +65,8 @@ class Cache {
 
  private:
   core::Status Place(std::string_view temp, std::string_view md5, bool legacy);
+  // Creates the object from `bytes` (atomically; OK when it already exists).
+  core::Status PutObject(std::string_view md5, bool legacy, std::string_view bytes);
 
   sys::Env& env_;
   std::string dir_;

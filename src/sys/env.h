@@ -115,6 +115,11 @@ class Env {
   virtual Status Rename(std::string_view from, std::string_view to) = 0;
   virtual Status SetMode(std::string_view path, uint32_t mode) = 0;
   virtual Status Symlink(std::string_view target, std::string_view link) = 0;
+  /// Creates the file `path` holding `data`, atomically: it appears whole or not at all, and
+  /// AlreadyExists (with nothing written) when `path` exists. Not fsynced. Cheaper than
+  /// WriteFile: one new inode and one directory entry, no temporary name (O_TMPFILE), which
+  /// is what content-addressed stores want for many small objects.
+  virtual Status WriteNewFile(std::string_view path, std::string_view data, uint32_t mode) = 0;
   /// A new hard link `link` to the file `target`.
   virtual Status HardLink(std::string_view target, std::string_view link) = 0;
   /// Copies the bytes of file `from` into a new file `to` (which must not exist), with mode

@@ -306,6 +306,40 @@ class PosixEnv final : public Env {
     return Status::Ok();
   }
 
+  Status WriteNewFile(std::string_view path, std::string_view data, uint32_t mode) override {
+    std::string p(path);
+    std::string dir(core::Dirname(p));
+    if (dir.empty()) dir = ".";
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+    if (fd >= 0) {
+      Status written = WriteAll(fd, data, p);
+      if (written.ok()) {
+        // Give the finished, unnamed inode its name; fails if the name exists.
+        std::string proc = "/proc/self/fd/" + std::to_string(fd);
+        if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, p.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+          written = PosixError("create", p, errno);
+        }
+      }
+      ::close(fd);
+      return written;
+    }
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOENT) {
+      return PosixError("create", p, errno);
+    }
+    if (errno == ENOENT && !core::Dirname(p).empty()) return PosixError("create", p, errno);
+    // No O_TMPFILE here (or no /proc): a named temporary file, linked into place.
+    std::string temp = p + ".tmp." + std::to_string(::getpid()) + "." +
+                       std::to_string(temp_counter_.fetch_add(1, std::memory_order_relaxed));
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) return PosixError("create", temp, errno);
+    Status written = WriteAll(fd, data, temp);
+    if (::close(fd) != 0 && written.ok()) written = PosixError("close", temp, errno);
+    if (written.ok() && ::link(temp.c_str(), p.c_str()) != 0)
+      written = PosixError("create", p, errno);
+    ::unlink(temp.c_str());
+    return written;
+  }
+
   Status HardLink(std::string_view target, std::string_view link) override {
     std::string t(target), l(link);
     if (::link(t.c_str(), l.c_str()) != 0) return PosixError("link", l, errno);

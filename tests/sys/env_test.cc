@@ -126,6 +126,17 @@ TEST_P(EnvTest, CommitAsNamesTheFileAtTheEnd) {
   EXPECT_FALSE(env_->Exists(P("incoming")));
 }
 
+TEST_P(EnvTest, WriteNewFileNeverReplaces) {
+  ASSERT_TRUE(env_->WriteNewFile(P("obj"), "first", 0444).ok());
+  EXPECT_EQ(*env_->ReadFile(P("obj")), "first");
+  EXPECT_EQ(env_->Stat(P("obj"))->mode & 0777, 0444u);
+  EXPECT_TRUE(env_->WriteNewFile(P("obj"), "second", 0444).IsAlreadyExists());
+  EXPECT_EQ(*env_->ReadFile(P("obj")), "first");
+  EXPECT_TRUE(env_->WriteNewFile(P("missing-dir/obj"), "x", 0444).IsNotFound());
+  Result<std::vector<DirEntry>> entries = env_->ListDir(dir_);
+  EXPECT_EQ(entries->size(), 1u);  // no temporary left behind
+}
+
 TEST_P(EnvTest, CopyFileAndHardLink) {
   ASSERT_TRUE(env_->WriteFile(P("src"), std::string(200000, 'z')).ok());
   ASSERT_TRUE(env_->CopyFile(P("src"), P("copy"), 0444).ok());

@@ -273,6 +273,18 @@ Status MemEnv::Symlink(std::string_view target, std::string_view link) {
   return Status::Ok();
 }
 
+Status MemEnv::WriteNewFile(std::string_view path, std::string_view data, uint32_t mode) {
+  std::lock_guard lock(mu_);
+  std::string key = Resolve(path);
+  CAIRN_RETURN_IF_ERROR(CheckParentDir(key, path));
+  if (nodes_.count(key) != 0) {
+    return Status::AlreadyExists("create '" + std::string(path) + "': File exists");
+  }
+  nodes_[key] =
+      Node{FileType::kRegular, std::string(data), mode, now_micros_ * 1000, next_inode_++};
+  return Status::Ok();
+}
+
 Status MemEnv::HardLink(std::string_view target, std::string_view link) {
   // Memory files have no shared identity: a hard link is a copy with the same inode number.
   std::lock_guard lock(mu_);

@@ -39,6 +39,7 @@ class MemEnv final : public sys::Env {
   core::Status Rename(std::string_view from, std::string_view to) override;
   core::Status SetMode(std::string_view path, uint32_t mode) override;
   core::Status Symlink(std::string_view target, std::string_view link) override;
+  core::Status WriteNewFile(std::string_view path, std::string_view data, uint32_t mode) override;
   core::Status HardLink(std::string_view target, std::string_view link) override;
   core::Status CopyFile(std::string_view from, std::string_view to, uint32_t mode = 0644,
                         bool reflink_only = false) override;
