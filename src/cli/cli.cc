@@ -3,11 +3,14 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <array>
 #include <memory>
 
 #include "cli/command.h"
 #include "cli/terminal.h"
+#include "core/path.h"
 #include "core/strings.h"
 
 namespace cairn::cli {
@@ -15,6 +18,7 @@ namespace {
 
 // Every command group of the binary, in the order `cairn --help` lists them.
 constexpr std::array kCommandGroups = {
+    CommandGroup{"data", RegisterDataCommands},
     CommandGroup{"hash", RegisterHashCommands},
 };
 
@@ -105,8 +109,11 @@ core::Status UsageError(std::string what, std::string hint) {
 }
 
 int Main(int argc, char** argv) {
+  if (argc > 0 && core::Basename(argv[0]) == "dvc") return DvcMain(argc, argv);
   std::unique_ptr<sys::Env> env = sys::NewPosixEnv();
-  Context ctx{*env, stdout, stderr, core::Status()};
+  char cwd[4096];
+  Context ctx{*env, stdout, stderr, core::Status(), -1, false,
+              ::getcwd(cwd, sizeof(cwd)) != nullptr ? cwd : "."};
 
   CLI::App app(
       "cairn: the ML CI/CD loop in one program. Runs GitHub Actions workflows locally, versions\n"
@@ -136,6 +143,7 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   if (!ctx.status.ok()) PrintError(ctx, ctx.status.message());
+  if (ctx.status.ok() && ctx.exit_code >= 0) return ctx.exit_code;
   return ExitCodeOf(ctx.status);
 }
 

@@ -24,6 +24,12 @@ struct Context {
   FILE* err = stderr;
   /// The outcome of the command that ran; OK unless it failed.
   core::Status status;
+  /// Set by a command whose exit code is not its status's (`status -q`: 1 when changed).
+  int exit_code = -1;
+  /// Invoked under the name `dvc`: DVC's command line, messages and exit codes.
+  bool dvc = false;
+  /// The working directory, absolute.
+  std::string cwd;
 };
 
 struct CommandGroup {
@@ -33,6 +39,14 @@ struct CommandGroup {
 
 // One per cmd_<group>.cc.
 void RegisterHashCommands(CLI::App& app, Context& ctx);
+void RegisterDataCommands(CLI::App& app, Context& ctx);
+
+/// The data commands (init, add, status, ...) as subcommands of `parent`: `cairn data` has
+/// them, and so does the root of the `dvc` personality.
+void AddDataSubcommands(CLI::App& parent, Context& ctx);
+
+/// `dvc ...`: the binary invoked under the name `dvc`.
+int DvcMain(int argc, char** argv);
 
 /// A usage or input error: exit code 2. `hint`, when given, is printed on its own line.
 core::Status UsageError(std::string what, std::string hint = "");

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/path.h"
+#include "data/legacy_hash.h"
 #include "sys/hash_file.h"
 #include "sys/walk.h"
 
@@ -38,6 +39,7 @@ bool IsBuiltinIgnored(std::string_view name) {
 core::Result<std::string> WorkspaceHasher::HashFile(const std::string& rel,
                                                     const sys::FileInfo& info,
                                                     const HashOptions& options) {
+  if (options.legacy) return LegacyMd5File(env_, core::JoinPath(root_, rel));
   std::optional<std::string> known = state_.Lookup(rel, info);
   if (known && (options.cache == nullptr || options.cache->Has(*known))) return *known;
   std::string abs = core::JoinPath(root_, rel);
@@ -99,7 +101,8 @@ core::Result<std::optional<PathHash>> WorkspaceHasher::Hash(std::string_view pat
   out.nfiles = out.tree.entries.size();
   // An unchanged listing gives the tree id recorded last time: no serializing, no hashing.
   uint64_t fingerprint = ListingFingerprint(walk, out.tree);
-  std::optional<std::string> known = state_.LookupDir(rel, fingerprint);
+  std::optional<std::string> known =
+      options.legacy ? std::nullopt : state_.LookupDir(rel, fingerprint);
   if (known && (options.cache == nullptr || options.cache->Has(*known))) {
     out.md5 = std::move(*known);
     return std::optional<PathHash>(std::move(out));
@@ -107,7 +110,7 @@ core::Result<std::optional<PathHash>> WorkspaceHasher::Hash(std::string_view pat
   std::string bytes = out.tree.Serialize();
   out.md5 = TreeIdOf(bytes);
   if (options.cache != nullptr) CAIRN_RETURN_IF_ERROR(options.cache->AddBytes(out.md5, bytes));
-  state_.RecordDir(rel, fingerprint, out.md5);
+  if (!options.legacy) state_.RecordDir(rel, fingerprint, out.md5);
   return std::optional<PathHash>(std::move(out));
 }
 

@@ -37,6 +37,9 @@ struct HashOptions {
   Cache* cache = nullptr;
   /// Called once per file hashed or found in the stat cache, from any thread.
   std::function<void()> on_file;
+  /// Hash as DVC 2.x did (md5-dos2unix), to check a legacy entry; the stat cache (which holds
+  /// 3.x hashes) and `cache` are not used.
+  bool legacy = false;
 };
 
 class WorkspaceHasher {
