@@ -112,7 +112,12 @@ int Main(int argc, char** argv) {
   if (argc > 0 && core::Basename(argv[0]) == "dvc") return DvcMain(argc, argv);
   std::unique_ptr<sys::Env> env = sys::NewPosixEnv();
   char cwd[4096];
-  Context ctx{*env, stdout, stderr, core::Status(), -1, false,
+  Context ctx{*env,
+              stdout,
+              stderr,
+              core::Status(),
+              -1,
+              false,
               ::getcwd(cwd, sizeof(cwd)) != nullptr ? cwd : "."};
 
   CLI::App app(
