@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "cli/data_output.h"
 #include "cli/terminal.h"
+#include "data/config.h"
 #include "data/ops.h"
 #include "data/repo.h"
 
@@ -97,9 +98,189 @@ core::Status RunStatus(Context& ctx, const StatusOptions& o) {
   return core::Status::Ok();
 }
 
+// --- remote and config: they edit one level of the configuration ---
+
+struct LevelOptions : Common {
+  bool global = false;
+  bool system = false;
+  bool local = false;
+  bool project = false;
+};
+
+void AddLevelFlags(CLI::App* cmd, LevelOptions& o) {
+  cmd->add_flag("--global", o.global, "The global config (~/.config/dvc/config)");
+  cmd->add_flag("--system", o.system, "The system config (/etc/xdg/dvc/config)");
+  cmd->add_flag("--project", o.project, "The repository's .dvc/config (the default)");
+  cmd->add_flag("--local", o.local, "The repository's .dvc/config.local (not in git: secrets)");
+}
+
+std::optional<data::ConfigLevel> ChosenLevel(const LevelOptions& o) {
+  if (o.global) return data::ConfigLevel::kGlobal;
+  if (o.system) return data::ConfigLevel::kSystem;
+  if (o.local) return data::ConfigLevel::kLocal;
+  if (o.project) return data::ConfigLevel::kRepo;
+  return std::nullopt;
+}
+
+// The configuration, unchecked (edits are checked one by one), for a command run from cwd.
+core::Result<data::Config> LoadConfig(Context& ctx, const LevelOptions& o) {
+  std::string root;
+  core::Result<std::string> found = data::Repo::FindRoot(ctx.env, ctx.cwd);
+  if (found.ok()) {
+    root = *found;
+  } else {
+    std::optional<data::ConfigLevel> level = ChosenLevel(o);
+    if (!level || *level == data::ConfigLevel::kRepo || *level == data::ConfigLevel::kLocal) {
+      return found.status();
+    }
+  }
+  data::Config::Options options;
+  options.validate = false;
+  options.cwd = ctx.cwd;
+  return data::Config::Load(ctx.env, data::DefaultConfigPaths(ctx.env, root), options);
+}
+
+struct RemoteOptions : LevelOptions {
+  std::string name;
+  std::string url;
+  std::string option;
+  std::string value;
+  std::string new_name;
+  bool make_default = false;
+  bool force = false;
+  bool unset = false;
+};
+
+core::Status RunRemote(Context& ctx, const RemoteOptions& o, std::string_view action) {
+  CAIRN_ASSIGN_OR_RETURN(data::Config config, LoadConfig(ctx, o));
+  data::ConfigLevel level = ChosenLevel(o).value_or(data::ConfigLevel::kRepo);
+  if (action == "add") {
+    CAIRN_RETURN_IF_ERROR(config.AddRemote(level, o.name, o.url, o.make_default, o.force));
+    if (o.make_default) {
+      Print(ctx, o, fmt::format("Setting '{}' as a default remote.\n", o.name));
+    }
+    return core::Status::Ok();
+  }
+  if (action == "modify") {
+    if (!o.unset && o.value.empty()) {
+      return UsageError(fmt::format("remote modify {} {}: a value is expected", o.name, o.option),
+                        "give a VALUE, or --unset to remove the option");
+    }
+    std::optional<std::string_view> value;
+    if (!o.unset) value = o.value;
+    return config.ModifyRemote(level, o.name, o.option, value);
+  }
+  if (action == "remove") return config.RemoveRemote(level, o.name);
+  if (action == "rename") return config.RenameRemote(level, o.name, o.new_name);
+  if (action == "default") {
+    if (o.unset) return config.SetDefaultRemote(level, std::nullopt);
+    if (!o.name.empty()) return config.SetDefaultRemote(level, o.name);
+    CAIRN_ASSIGN_OR_RETURN(std::string name, config.GetDefaultRemote(ChosenLevel(o)));
+    Print(ctx, o, name + "\n");
+    return core::Status::Ok();
+  }
+  // list
+  std::string text;
+  for (const data::RemoteListEntry& r : config.ListRemotes(ChosenLevel(o))) {
+    text += r.name + "\t" + r.url + (r.is_default ? "\t(default)" : "") + "\n";
+  }
+  Print(ctx, o, text);
+  return core::Status::Ok();
+}
+
+struct ConfigOptions : LevelOptions {
+  std::string name;
+  std::string value;
+  bool unset = false;
+  bool list = false;
+  bool show_origin = false;
+};
+
+core::Status RunConfig(Context& ctx, const ConfigOptions& o) {
+  CAIRN_ASSIGN_OR_RETURN(data::Config config, LoadConfig(ctx, o));
+  std::optional<data::ConfigLevel> level = ChosenLevel(o);
+  if (o.list) {
+    if (!o.name.empty()) return UsageError("-l/--list takes no NAME");
+    std::string text;
+    for (const data::ConfigListEntry& e : config.List(level)) {
+      text += e.Format(o.show_origin) + "\n";
+    }
+    Print(ctx, o, text);
+    return core::Status::Ok();
+  }
+  if (o.name.empty()) return UsageError("config: a NAME is expected", "or -l to list the options");
+  if (o.unset) return config.UnsetOption(level.value_or(data::ConfigLevel::kRepo), o.name);
+  if (!o.value.empty()) {
+    return config.SetOption(level.value_or(data::ConfigLevel::kRepo), o.name, o.value);
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::optional<data::ConfigListEntry> entry,
+                         config.GetOption(level, o.name));
+  if (entry) Print(ctx, o, (o.show_origin ? entry->origin + "\t" : "") + entry->value + "\n");
+  return core::Status::Ok();
+}
+
+void AddRemoteCommands(CLI::App& parent, Context& ctx) {
+  CLI::App* remote = parent.add_subcommand("remote", "Set up data remotes (local directories, S3)");
+  remote->require_subcommand(1);
+  auto sub = [&](const char* name, const char* help) {
+    auto o = std::make_shared<RemoteOptions>();
+    CLI::App* cmd = remote->add_subcommand(name, help);
+    AddCommon(cmd, *o);
+    AddLevelFlags(cmd, *o);
+    std::string action = name;
+    cmd->callback([&ctx, o, action] { ctx.status = RunRemote(ctx, *o, action); });
+    return std::make_pair(cmd, o);
+  };
+  {
+    auto [cmd, o] = sub("add", "Add a remote: NAME URL");
+    cmd->add_option("name", o->name, "Name")->required();
+    cmd->add_option("url", o->url, "URL: a directory, or s3://bucket/prefix")->required();
+    cmd->add_flag("-d,--default", o->make_default, "Make it the default remote");
+    cmd->add_flag("-f,--force", o->force, "Replace a remote of that name");
+  }
+  {
+    auto [cmd, o] = sub("modify", "Set an option of a remote: NAME OPTION VALUE");
+    cmd->add_option("name", o->name, "Remote")->required();
+    cmd->add_option("option", o->option, "Option (url, endpointurl, access_key_id, ...)")
+        ->required();
+    cmd->add_option("value", o->value, "Value");
+    cmd->add_flag("-u,--unset", o->unset, "Remove the option");
+  }
+  {
+    auto [cmd, o] = sub("remove", "Remove a remote");
+    cmd->add_option("name", o->name, "Remote")->required();
+  }
+  {
+    auto [cmd, o] = sub("rename", "Rename a remote: NAME NEW");
+    cmd->add_option("name", o->name, "Remote")->required();
+    cmd->add_option("new", o->new_name, "New name")->required();
+  }
+  {
+    auto [cmd, o] = sub("default", "Show, set or --unset the default remote");
+    cmd->add_option("name", o->name, "Remote");
+    cmd->add_flag("-u,--unset", o->unset, "No default remote");
+  }
+  sub("list", "List the remotes");
+}
+
+void AddConfigCommand(CLI::App& parent, Context& ctx) {
+  auto o = std::make_shared<ConfigOptions>();
+  CLI::App* cmd = parent.add_subcommand("config", "Get or set configuration options");
+  AddCommon(cmd, *o);
+  AddLevelFlags(cmd, *o);
+  cmd->add_option("name", o->name, "section.option or remote.NAME.option");
+  cmd->add_option("value", o->value, "New value");
+  cmd->add_flag("-u,--unset", o->unset, "Remove the option");
+  cmd->add_flag("-l,--list", o->list, "List every option");
+  cmd->add_flag("--show-origin", o->show_origin, "With the file each one comes from");
+  cmd->callback([&ctx, o] { ctx.status = RunConfig(ctx, *o); });
+}
+
 }  // namespace
 
 void AddDataSubcommands(CLI::App& parent, Context& ctx) {
+  AddRemoteCommands(parent, ctx);
+  AddConfigCommand(parent, ctx);
   {
     auto o = std::make_shared<InitOptions>();
     CLI::App* cmd = parent.add_subcommand("init", "Make this git repository a DVC repository");

@@ -10,12 +10,10 @@
 
 namespace cairn::data {
 
-core::Result<std::unique_ptr<Repo>> Repo::Open(sys::Env& env, std::string cwd,
-                                               const RepoOptions& options) {
-  cwd = core::NormalizePath(cwd);
-  std::string root = cwd;
+core::Result<std::string> Repo::FindRoot(sys::Env& env, std::string_view cwd) {
+  std::string root = core::NormalizePath(cwd);
   for (;;) {
-    if (env.IsDirectory(core::JoinPath(root, ".dvc"))) break;
+    if (env.IsDirectory(core::JoinPath(root, ".dvc"))) return root;
     if (root == "/") {
       return core::Status::NotFound(fmt::format(
           "you are not inside of a DVC repository (checked up to mount point '/' from '{}')\n"
@@ -24,6 +22,12 @@ core::Result<std::unique_ptr<Repo>> Repo::Open(sys::Env& env, std::string cwd,
     }
     root = std::string(core::Dirname(root));
   }
+}
+
+core::Result<std::unique_ptr<Repo>> Repo::Open(sys::Env& env, std::string cwd,
+                                               const RepoOptions& options) {
+  cwd = core::NormalizePath(cwd);
+  CAIRN_ASSIGN_OR_RETURN(std::string root, FindRoot(env, cwd));
   std::unique_ptr<Repo> repo(new Repo(env, root, cwd));
   repo->options_ = options;
 

@@ -42,6 +42,9 @@ class Repo {
   static core::Result<std::unique_ptr<Repo>> Open(sys::Env& env, std::string cwd,
                                                   const RepoOptions& options = {});
 
+  /// The root of the repository containing `cwd` (absolute), or NotFound as Open() says it.
+  static core::Result<std::string> FindRoot(sys::Env& env, std::string_view cwd);
+
   /// `dvc init` in `dir` (absolute): `.dvc/` with `config`, `.gitignore`, `tmp/`, and
   /// `.dvcignore`. Fails when `.dvc` exists (unless `force`), or when `dir` is not in a git
   /// work tree (unless `no_scm`, which records `core.no_scm = True`).
