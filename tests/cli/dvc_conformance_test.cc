@@ -1,0 +1,166 @@
+// Recreates the cases of ../shared/conformance/dvc (written by real DVC 3.64) with cairn under
+// the name `dvc`, and compares what it writes and prints, following the fixture's README:
+// exact bytes for formats, text for output, sets where DVC's own order is random.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "core/path.h"
+#include "core/strings.h"
+#include "sys/env.h"
+#include "sys/temp_dir.h"
+#include "testing/paths.h"
+
+namespace cairn {
+namespace {
+
+struct Ran {
+  int rc = -1;
+  std::string out;
+};
+
+// A scratch directory with `dvc` (a symlink to the built cairn) first on PATH and a fresh
+// git repository in `repo/`, as each case script starts.
+class DvcCase : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto shared = testing::SharedDir();
+    if (!shared) GTEST_SKIP() << "../shared is absent: the DVC fixture is not available";
+    fixture_ = *shared + "/conformance/dvc";
+    auto dir = sys::TempDir::Create("cairn-dvc-case-");
+    ASSERT_TRUE(dir.ok());
+    scratch_ = std::make_unique<sys::TempDir>(std::move(*dir));
+    ASSERT_EQ(Sh("mkdir bin && ln -s " + testing::BinaryDir() + "/src/cli/cairn bin/dvc && " +
+                     "git init -q repo",
+                 scratch_->path())
+                  .rc,
+              0);
+    repo_ = scratch_->Path("repo");
+  }
+
+  // Runs `script` with sh in `dir` (default: the repo); stdout kept, stderr to the test log.
+  Ran Sh(const std::string& script, std::string dir = "") {
+    if (dir.empty()) dir = repo_;
+    std::string env = "PATH='" + scratch_->Path("bin") +
+                      "':\"$PATH\" LC_ALL=C.UTF-8 "
+                      "DVC_GLOBAL_CONFIG_DIR='" +
+                      scratch_->Path("empty") + "' DVC_SYSTEM_CONFIG_DIR='" +
+                      scratch_->Path("empty") +
+                      "' GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t "
+                      "GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t ";
+    std::string cmd =
+        "cd '" + dir + "' && " + env + "sh -c '" + core::ReplaceAll(script, "'", "'\\''") + "'";
+    Ran ran;
+    FILE* pipe = ::popen(cmd.c_str(), "r");
+    if (pipe == nullptr) return ran;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) ran.out.append(buf.data(), n);
+    int status = ::pclose(pipe);
+    ran.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return ran;
+  }
+
+  std::string Read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  std::string Expected(const std::string& rel) { return Read(fixture_ + "/" + rel); }
+  int ExpectedRc(const std::string& rel) { return std::stoi(Expected(rel)); }
+
+  // A listing of the repo's cache objects, sorted as `LC_ALL=C sort` sorts.
+  std::string CacheObjects() {
+    return Sh("cd .dvc/cache && find . -type f | sed 's|^\\./||' | LC_ALL=C sort").out;
+  }
+
+  std::string fixture_;
+  std::unique_ptr<sys::TempDir> scratch_;
+  std::string repo_;
+};
+
+// The words after `git add` in DVC's hint come from a Python set: compare them as a set.
+std::string NormalizeGitAddLine(const std::string& text) {
+  std::string out;
+  for (std::string_view line : core::SplitLines(text)) {
+    std::string l(line);
+    if (l.rfind("\tgit add ", 0) == 0) {
+      std::vector<std::string> words;
+      for (std::string_view w : core::Split(std::string_view(l).substr(9), ' '))
+        words.emplace_back(w);
+      std::sort(words.begin(), words.end());
+      l = "\tgit add " + core::Join(words, " ");
+    }
+    out += l + "\n";
+  }
+  return out;
+}
+
+TEST_F(DvcCase, FileBasic) {
+  ASSERT_EQ(Sh("dvc init -q").rc, 0);
+  ASSERT_EQ(Sh("sh '" + fixture_ + "/file-basic/input/make_input.sh' .").rc, 0);
+  Ran add =
+      Sh("dvc add empty.txt crlf.txt binary.bin run.sh \"$(printf "
+         "'caf\\303\\251-\\346\\227\\245\\346\\234\\254.txt')\" '#weird[1]!.txt'");
+  EXPECT_EQ(add.rc, ExpectedRc("file-basic/expected/add.rc"));
+  EXPECT_EQ(NormalizeGitAddLine(add.out),
+            NormalizeGitAddLine(Expected("file-basic/expected/add.stdout")));
+  for (const char* name : {"empty.txt.dvc", "crlf.txt.dvc", "binary.bin.dvc", "run.sh.dvc",
+                           "caf\xc3\xa9-\xe6\x97\xa5\xe6\x9c\xac.txt.dvc", "#weird[1]!.txt.dvc"}) {
+    EXPECT_EQ(Read(repo_ + "/" + name), Expected(std::string("file-basic/expected/") + name))
+        << name;
+  }
+  EXPECT_EQ(Read(repo_ + "/.gitignore"), Expected("file-basic/expected/_gitignore"));
+  EXPECT_EQ(CacheObjects(), Expected("file-basic/expected/cache_objects.txt"));
+}
+
+TEST_F(DvcCase, DirEdge) {
+  ASSERT_EQ(Sh("dvc init -q").rc, 0);
+  ASSERT_EQ(Sh("sh '" + fixture_ + "/dir-edge/input/make_input.sh' .").rc, 0);
+  Ran add = Sh("dvc add data");
+  EXPECT_EQ(add.rc, ExpectedRc("dir-edge/expected/add.rc"));
+  EXPECT_EQ(NormalizeGitAddLine(add.out),
+            NormalizeGitAddLine(Expected("dir-edge/expected/add.stdout")));
+  EXPECT_EQ(Read(repo_ + "/data.dvc"), Expected("dir-edge/expected/data.dvc"));
+  EXPECT_EQ(Read(repo_ + "/.gitignore"), Expected("dir-edge/expected/_gitignore"));
+  std::string id = Sh("sed -n 's/^- md5: \\(.*\\)$/\\1/p' data.dvc").out;
+  id = std::string(core::Trim(id));
+  EXPECT_EQ(Read(repo_ + "/.dvc/cache/files/md5/" + id.substr(0, 2) + "/" + id.substr(2)),
+            Expected("dir-edge/expected/tree.dir"));
+  EXPECT_EQ(CacheObjects(), Expected("dir-edge/expected/cache_objects.txt"));
+}
+
+TEST_F(DvcCase, Config) {
+  ASSERT_EQ(Sh("dvc init -q").rc, 0);
+  const std::vector<std::pair<std::string, std::string>> steps = {
+      {"1-remote-add-default", "dvc remote add -d myremote ../remote"},
+      {"2-remote-add-s3r", "dvc remote add s3r s3://bucket/prefix"},
+      {"3-remote-modify-endpoint", "dvc remote modify s3r endpointurl http://127.0.0.1:9000"},
+      {"4-remote-modify-local-ak", "dvc remote modify --local s3r access_key_id X"},
+      {"5-remote-modify-local-sk", "dvc remote modify --local s3r secret_access_key Y"},
+      {"6-config-cache-type", "dvc config cache.type copy"},
+      {"config-list", "dvc config --list"},
+      {"config-list-show-origin", "dvc config --list --show-origin"},
+  };
+  for (const auto& [name, cmd] : steps) {
+    Ran ran = Sh(cmd);
+    std::string expected = core::ReplaceAll(Expected("config/expected/cmd/" + name + ".stdout"),
+                                            "{ROOT}", scratch_->path());
+    EXPECT_EQ(ran.rc, ExpectedRc("config/expected/cmd/" + name + ".rc")) << cmd;
+    EXPECT_EQ(ran.out, expected) << cmd;
+  }
+  EXPECT_EQ(Read(repo_ + "/.dvc/config"), Expected("config/expected/config"));
+  EXPECT_EQ(Read(repo_ + "/.dvc/config.local"), Expected("config/expected/config.local"));
+  EXPECT_EQ(Read(repo_ + "/.dvc/.gitignore"), Expected("config/expected/dvc_gitignore"));
+  EXPECT_EQ(Read(repo_ + "/.dvcignore"), Expected("config/expected/_dvcignore"));
+}
+
+}  // namespace
+}  // namespace cairn
