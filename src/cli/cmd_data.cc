@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
 #include <memory>
 
 #include "cli/command.h"
@@ -95,6 +97,87 @@ core::Status RunStatus(Context& ctx, const StatusOptions& o) {
   } else {
     Print(ctx, o, StatusText(tree));
   }
+  return core::Status::Ok();
+}
+
+// --- checkout, commit, gc ---
+
+struct TargetsOptions : Common {
+  std::vector<std::string> targets;
+  bool force = false;
+};
+
+std::string Plural(size_t n, std::string_view what) {
+  return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
+}
+
+core::Status RunCheckout(Context& ctx, const TargetsOptions& o) {
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
+  CAIRN_ASSIGN_OR_RETURN(data::CheckoutResult r, data::Checkout(*repo, o.targets, o.force));
+  std::string text;
+  auto shown = [&](const std::string& p) {  // a directory keeps its trailing '/'
+    return p.ends_with("/") ? repo->Display(p.substr(0, p.size() - 1)) + "/" : repo->Display(p);
+  };
+  for (const std::string& p : r.added) text += "A       " + shown(p) + "\n";
+  for (const std::string& p : r.modified) text += "M       " + shown(p) + "\n";
+  std::vector<std::string> summary;
+  if (!r.added.empty()) summary.push_back(Plural(r.added.size(), "file") + " added");
+  if (!r.modified.empty()) summary.push_back(Plural(r.modified.size(), "file") + " modified");
+  if (!summary.empty()) text += fmt::format("{}\n", fmt::join(summary, " and "));
+  Print(ctx, o, text);
+  if (!r.failed.empty()) {
+    std::string failed;
+    for (const std::string& p : r.failed) failed += "\n" + repo->Display(p);
+    return core::Status(core::Code::kResourceDoesNotExist,
+                        "Checkout failed for following targets:" + failed +
+                            "\nIs your cache up to date?\nhint: `pull` (or `fetch`) the data");
+  }
+  return core::Status::Ok();
+}
+
+core::Status RunCommit(Context& ctx, const TargetsOptions& o) {
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
+  CAIRN_ASSIGN_OR_RETURN(data::AddResult result, data::Commit(*repo, o.targets));
+  std::vector<std::string> files;
+  for (const std::string& f : result.dvc_files) files.push_back(repo->Display(f));
+  Print(ctx, o, GitAddHint(files, ctx.dvc));
+  return core::Status::Ok();
+}
+
+struct GcOptions : Common {
+  bool workspace = false;
+  bool force = false;
+};
+
+core::Status RunGc(Context& ctx, const GcOptions& o) {
+  if (!o.workspace) {
+    return UsageError("gc: say what to keep",
+                      "-w/--workspace keeps what the workspace uses (the only scope cairn has)");
+  }
+  if (!o.force) {
+    if (!::isatty(STDIN_FILENO)) {
+      return UsageError("gc removes every cache object the workspace does not use, and asks first",
+                        "pass -f/--force to confirm when not on a terminal");
+    }
+    std::fputs(
+        "WARNING: This will remove all cache except items used in the workspace of the "
+        "current repo.\nAre you sure you want to proceed? [y/n] ",
+        ctx.err);
+    char answer[16] = {0};
+    if (std::fgets(answer, sizeof(answer), stdin) == nullptr ||
+        (answer[0] != 'y' && answer[0] != 'Y')) {
+      return core::Status::Cancelled("gc: nothing removed");
+    }
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
+  CAIRN_ASSIGN_OR_RETURN(data::GcResult r, data::GarbageCollect(*repo));
+  std::string text;
+  text += r.removed == 0 ? "No unused 'local' cache to remove.\n"
+                         : fmt::format("Removed {} objects from 'local' cache.\n", r.removed);
+  text += r.removed_legacy == 0
+              ? "No unused 'legacy' cache to remove.\n"
+              : fmt::format("Removed {} objects from 'legacy' cache.\n", r.removed_legacy);
+  Print(ctx, o, text);
   return core::Status::Ok();
 }
 
@@ -279,6 +362,32 @@ void AddConfigCommand(CLI::App& parent, Context& ctx) {
 }  // namespace
 
 void AddDataSubcommands(CLI::App& parent, Context& ctx) {
+  {
+    auto o = std::make_shared<TargetsOptions>();
+    CLI::App* cmd = parent.add_subcommand(
+        "checkout", "Make the workspace match the stage files, from the cache");
+    AddCommon(cmd, *o);
+    cmd->add_option("targets", o->targets, "Stage files or tracked paths (default: all)");
+    cmd->add_flag("-f,--force", o->force, "Overwrite changes that are not in the cache");
+    cmd->callback([&ctx, o] { ctx.status = RunCheckout(ctx, *o); });
+  }
+  {
+    auto o = std::make_shared<TargetsOptions>();
+    CLI::App* cmd =
+        parent.add_subcommand("commit", "Record the workspace's state of tracked outputs");
+    AddCommon(cmd, *o);
+    cmd->add_option("targets", o->targets, "Stage files or tracked paths (default: all)");
+    cmd->add_flag("-f,--force", o->force, "Do not ask");
+    cmd->callback([&ctx, o] { ctx.status = RunCommit(ctx, *o); });
+  }
+  {
+    auto o = std::make_shared<GcOptions>();
+    CLI::App* cmd = parent.add_subcommand("gc", "Remove cache objects the workspace does not use");
+    AddCommon(cmd, *o);
+    cmd->add_flag("-w,--workspace", o->workspace, "Keep what the workspace uses");
+    cmd->add_flag("-f,--force", o->force, "Do not ask");
+    cmd->callback([&ctx, o] { ctx.status = RunGc(ctx, *o); });
+  }
   AddRemoteCommands(parent, ctx);
   AddConfigCommand(parent, ctx);
   {

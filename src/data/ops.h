@@ -12,6 +12,7 @@
 
 #include "core/result.h"
 #include "data/repo.h"
+#include "data/tree.h"
 
 namespace cairn::data {
 
@@ -53,5 +54,59 @@ struct StageStatus {
 /// `dvc status [TARGET...]`: the stages whose deps, outs or command changed, in the order
 /// their files were found. Only changed stages are listed.
 core::Result<std::vector<StageStatus>> Status(Repo& repo, const std::vector<std::string>& targets);
+
+}  // namespace cairn::data
+
+namespace cairn::data {
+
+// --- what the workspace tracks ---
+
+/// One tracked output: where it is and what was recorded for it.
+struct TrackedOut {
+  std::string stage;  // the `.dvc` file ("data/a.txt.dvc") or pipeline stage ("train")
+  std::string path;   // repo-relative
+  Entry entry;        // as recorded (md5, size, nfiles, legacy, cache flag...)
+};
+
+/// The repo-relative path of an output `path` of the stage file `stage_file` with `wdir`.
+std::string OutPath(std::string_view stage_file, std::string_view wdir, std::string_view path);
+
+/// Every cached output of the repository's `.dvc` files and dvc.lock stages (optionally only
+/// those a target names: a stage file, a stage, or a path at or under an output).
+core::Result<std::vector<TrackedOut>> CollectOuts(Repo& repo,
+                                                  const std::vector<std::string>& targets);
+
+/// The object ids an output needs in the cache: its own, and for a tree every file's
+/// (from the tree object, which must then be in the cache).
+core::Result<std::vector<std::string>> ObjectsOf(Repo& repo, const Entry& entry);
+
+// --- checkout ---
+
+struct CheckoutResult {
+  std::vector<std::string> added;  // repo-relative; directories end with '/'
+  std::vector<std::string> modified;
+  std::vector<std::string> deleted;
+  std::vector<std::string> failed;  // outputs whose objects are missing from the cache
+};
+
+/// `dvc checkout`: makes the workspace match what the stage files record, from the cache.
+/// A workspace file whose content is not in the cache is not overwritten unless `force`.
+core::Result<CheckoutResult> Checkout(Repo& repo, const std::vector<std::string>& targets,
+                                      bool force);
+
+// --- commit ---
+
+/// `dvc commit`: records the workspace's current state of the targets' outputs (caching it).
+core::Result<AddResult> Commit(Repo& repo, const std::vector<std::string>& targets);
+
+// --- gc ---
+
+struct GcResult {
+  size_t removed = 0;         // 3.x objects
+  size_t removed_legacy = 0;  // 2.x objects
+};
+
+/// `dvc gc --workspace`: removes every cache object the workspace's outputs do not use.
+core::Result<GcResult> GarbageCollect(Repo& repo);
 
 }  // namespace cairn::data

@@ -1,0 +1,69 @@
+// The outputs a repository tracks, and the cache objects they need.
+#include <fmt/format.h>
+
+#include "core/path.h"
+#include "data/ops.h"
+
+namespace cairn::data {
+
+namespace {
+
+// Whether the user's targets select a stage file and its outputs (no targets: everything).
+bool Selected(const std::vector<std::string>& wanted, const std::string& stage_file,
+              const std::vector<std::string>& outs) {
+  if (wanted.empty()) return true;
+  for (const std::string& w : wanted) {
+    if (w == stage_file) return true;
+    for (const std::string& o : outs) {
+      if (core::PathIsWithin(w, o)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string OutPath(std::string_view stage_file, std::string_view wdir, std::string_view path) {
+  std::string base = core::NormalizePath(core::JoinPath(core::Dirname(stage_file), wdir));
+  return core::NormalizePath(core::JoinPath(base == "." ? "" : base, path));
+}
+
+core::Result<std::vector<TrackedOut>> CollectOuts(Repo& repo,
+                                                  const std::vector<std::string>& targets) {
+  std::vector<std::string> wanted;
+  for (const std::string& t : targets) {
+    CAIRN_ASSIGN_OR_RETURN(std::string rel, repo.RepoPath(t));
+    wanted.push_back(rel);
+  }
+  CAIRN_ASSIGN_OR_RETURN(Repo::StageFiles files, repo.FindStageFiles());
+  std::vector<TrackedOut> out;
+  bool matched = wanted.empty();
+  for (const auto& [path, file] : files.dvc_files) {
+    std::vector<std::string> paths;
+    for (const Entry& o : file.outs) paths.push_back(OutPath(path, file.wdir, o.path));
+    if (!Selected(wanted, path, paths)) continue;
+    matched = true;
+    for (size_t i = 0; i < file.outs.size(); ++i) {
+      if (!file.outs[i].cache) continue;
+      out.push_back(TrackedOut{path, paths[i], file.outs[i]});
+    }
+  }
+  if (!matched) {
+    return core::Status::NotFound(fmt::format(
+        "'{}' does not exist as an output or a stage name in any stage file", targets.front()));
+  }
+  return out;
+}
+
+core::Result<std::vector<std::string>> ObjectsOf(Repo& repo, const Entry& entry) {
+  std::vector<std::string> ids = {entry.md5};
+  if (!entry.is_dir()) return ids;
+  core::Result<std::string> bytes = repo.cache().Read(entry.md5, entry.legacy);
+  if (!bytes.ok()) return bytes.status();
+  CAIRN_ASSIGN_OR_RETURN(Tree tree,
+                         ParseTree(*bytes, repo.cache().ObjectPath(entry.md5, entry.legacy)));
+  for (TreeEntry& e : tree.entries) ids.push_back(std::move(e.md5));
+  return ids;
+}
+
+}  // namespace cairn::data
