@@ -20,6 +20,7 @@ namespace {
 constexpr std::array kCommandGroups = {
     CommandGroup{"data", RegisterDataCommands},
     CommandGroup{"hash", RegisterHashCommands},
+    CommandGroup{"pipeline", RegisterPipelineCommands},
 };
 
 // The hint line printed after a UsageError's message, if any, follows this marker.

@@ -40,6 +40,10 @@ struct CommandGroup {
 // One per cmd_<group>.cc.
 void RegisterHashCommands(CLI::App& app, Context& ctx);
 void RegisterDataCommands(CLI::App& app, Context& ctx);
+void RegisterPipelineCommands(CLI::App& app, Context& ctx);
+
+/// repro, params, metrics: top-level commands of both `cairn` and `dvc`.
+void AddPipelineSubcommands(CLI::App& parent, Context& ctx);
 
 /// The data commands (init, add, status, ...) as subcommands of `parent`: `cairn data` has
 /// them, and so does the root of the `dvc` personality.

@@ -33,6 +33,7 @@ int DvcMain(int argc, char** argv) {
   app.set_version_flag("--version", "cairn " CAIRN_VERSION " (DVC 3 compatible)");
   app.require_subcommand(1);
   AddDataSubcommands(app, ctx);
+  AddPipelineSubcommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -51,6 +51,14 @@ struct StageStatus {
   }
 };
 
+class WorkspaceHasher;
+
+/// The state of one recorded output against the workspace, in DVC's words: "deleted",
+/// "modified", "new" (nothing recorded), "not in cache" (with `check_cache`), or "" when it
+/// is unchanged. `rel` is its repo-relative path.
+core::Result<std::string> EntryState(Repo& repo, WorkspaceHasher& hasher, const std::string& rel,
+                                     const Entry& entry, bool check_cache);
+
 /// `dvc status [TARGET...]`: the stages whose deps, outs or command changed, in the order
 /// their files were found. Only changed stages are listed.
 core::Result<std::vector<StageStatus>> Status(Repo& repo, const std::vector<std::string>& targets);

@@ -3,6 +3,9 @@
 
 #include "core/path.h"
 #include "data/ops.h"
+#include "data/pipeline.h"
+
+#include <algorithm>
 
 namespace cairn::data {
 
@@ -32,8 +35,8 @@ core::Result<std::vector<TrackedOut>> CollectOuts(Repo& repo,
                                                   const std::vector<std::string>& targets) {
   std::vector<std::string> wanted;
   for (const std::string& t : targets) {
-    CAIRN_ASSIGN_OR_RETURN(std::string rel, repo.RepoPath(t));
-    wanted.push_back(rel);
+    core::Result<std::string> rel = repo.RepoPath(t);
+    if (rel.ok()) wanted.push_back(*rel);
   }
   CAIRN_ASSIGN_OR_RETURN(Repo::StageFiles files, repo.FindStageFiles());
   std::vector<TrackedOut> out;
@@ -46,6 +49,27 @@ core::Result<std::vector<TrackedOut>> CollectOuts(Repo& repo,
     for (size_t i = 0; i < file.outs.size(); ++i) {
       if (!file.outs[i].cache) continue;
       out.push_back(TrackedOut{path, paths[i], file.outs[i]});
+    }
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::vector<Pipeline> pipelines, LoadPipelines(repo, files));
+  for (const Pipeline& p : pipelines) {
+    for (const PipelineStage& stage : p.file.stages) {
+      std::string address = StageAddress(p.dvcyaml, stage.name);
+      std::vector<std::string> paths;
+      for (const PipelineOutput& o : stage.outs) paths.push_back(o.repo_path);
+      bool named = std::find(targets.begin(), targets.end(), address) != targets.end();
+      if (!named && !Selected(wanted, p.dvcyaml, paths)) continue;
+      matched = true;
+      const LockStage* locked = p.lock.FindStage(stage.name);
+      if (locked == nullptr) continue;  // never run: nothing recorded
+      for (const PipelineOutput& o : stage.outs) {
+        if (!o.cache) continue;
+        for (const Entry& e : locked->outs) {
+          if (core::NormalizePath(e.path) == core::NormalizePath(o.path)) {
+            out.push_back(TrackedOut{address, o.repo_path, e});
+          }
+        }
+      }
     }
   }
   if (!matched) {

@@ -1,10 +1,12 @@
 // `dvc status`: which stages changed, and why.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 
 #include "core/path.h"
 #include "data/ops.h"
+#include "data/pipeline.h"
 #include "data/workspace.h"
 
 namespace cairn::data {
@@ -52,8 +54,8 @@ core::Result<std::vector<StageStatus>> Status(Repo& repo, const std::vector<std:
   CAIRN_ASSIGN_OR_RETURN(Repo::StageFiles files, repo.FindStageFiles());
   std::vector<std::string> wanted;
   for (const std::string& t : targets) {
-    CAIRN_ASSIGN_OR_RETURN(std::string rel, repo.RepoPath(t));
-    wanted.push_back(rel);
+    core::Result<std::string> rel = repo.RepoPath(t);
+    if (rel.ok()) wanted.push_back(*rel);
   }
   auto selected = [&](const std::string& stage_file, const std::vector<std::string>& outs) {
     if (wanted.empty()) return true;
@@ -85,6 +87,18 @@ core::Result<std::vector<StageStatus>> Status(Repo& repo, const std::vector<std:
       if (!state.empty()) status.changed_outs.push_back(PathChange{o.path, state, {}});
     }
     if (status.changed()) out.push_back(std::move(status));
+  }
+  CAIRN_ASSIGN_OR_RETURN(std::vector<Pipeline> pipelines, LoadPipelines(repo, files));
+  for (const Pipeline& p : pipelines) {
+    for (const PipelineStage& stage : p.file.stages) {
+      std::vector<std::string> outs;
+      for (const PipelineOutput& o : stage.outs) outs.push_back(o.repo_path);
+      std::string address = StageAddress(p.dvcyaml, stage.name);
+      bool named = std::find(targets.begin(), targets.end(), address) != targets.end();
+      if (!named && !selected(p.dvcyaml, outs)) continue;
+      CAIRN_ASSIGN_OR_RETURN(StageStatus status, PipelineStageStatus(repo, hasher, p, stage));
+      if (status.changed()) out.push_back(std::move(status));
+    }
   }
   CAIRN_RETURN_IF_ERROR(repo.SaveState());
   return out;
