@@ -3,7 +3,9 @@
 // A BlobStore holds byte strings under '/'-separated keys relative to its root:
 //   /srv/remote              a local directory (also file:///srv/remote)
 //   s3://bucket/prefix       S3, or any S3-compatible server (endpoint_url)
-// so `files/md5/ab/cdef...` is `<root>/files/md5/ab/cdef...` in every backend.
+// so `files/md5/ab/cdef...` is `<root>/files/md5/ab/cdef...` in every backend. A key is a
+// relative path: not empty, no leading or trailing '/', no empty, "." or ".." segment, no NUL
+// (InvalidArgument otherwise, in every backend alike).
 //
 // Guarantees every backend keeps:
 //   - Put is atomic: a reader sees the old object, no object, or the whole new one, never a
@@ -19,6 +21,7 @@
 // in parallel); a backend shares connections between calls.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -49,7 +52,8 @@ class BlobStore {
  public:
   virtual ~BlobStore() = default;
 
-  /// How errors name this store: "s3://bucket/prefix" or "/srv/remote".
+  /// How errors name this store: "/srv/remote", "s3://bucket/prefix", or
+  /// "s3://bucket/prefix at http://127.0.0.1:4568" for an S3-compatible endpoint.
   virtual std::string Describe() const = 0;
 
   /// One cheap request proving the store is reachable, the credentials are accepted and the
@@ -60,10 +64,12 @@ class BlobStore {
   virtual Result<std::optional<BlobInfo>> Stat(std::string_view key) = 0;
 
   /// Every object whose key starts with `prefix` (a directory-like prefix such as
-  /// "files/md5/"), in no particular order.
+  /// "files/md5/"), in no particular order. An empty prefix lists the whole store.
   virtual Result<std::vector<BlobInfo>> List(std::string_view prefix) = 0;
 
-  /// Streams the object's bytes to `sink`. NotFound when absent.
+  /// Streams the object's bytes to `sink`. NotFound when absent. A download cut by a transient
+  /// failure resumes where it stopped (refusing an object replaced meanwhile), so the sink
+  /// sees each byte once, in order.
   virtual Status Get(std::string_view key, const ChunkSink& sink) = 0;
 
   /// Stores the bytes of the local file `path` under `key`, atomically (see above). Large
@@ -87,22 +93,34 @@ struct S3Credentials {
 struct BlobOptions {
   /// S3 and S3-compatible servers.
   S3Credentials credentials;
-  std::string profile;       // ~/.aws/credentials section; default $AWS_PROFILE or "default"
+  std::string profile;  // ~/.aws/credentials section; default $AWS_PROFILE or "default"
+  /// The shared credentials file (DVC's credentialpath); default
+  /// $AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials.
+  std::string credentials_file;
   std::string region;        // default $AWS_REGION, $AWS_DEFAULT_REGION, else "us-east-1"
   std::string endpoint_url;  // e.g. http://127.0.0.1:4568 (path-style requests)
   bool verify_tls = true;
   /// Files at least this large are uploaded in parts of `multipart_part_size`.
   uint64_t multipart_threshold = 64ull << 20;
   uint64_t multipart_part_size = 16ull << 20;
+  /// Keys asked for per ListObjectsV2 request (S3 answers at most 1000).
+  int list_page_size = 1000;
   /// Attempts per request for transient failures (connection errors, 5xx, 429).
   int max_attempts = 5;
+  /// The first wait before a retry; it doubles with each attempt (with jitter), up to 20 s.
+  std::chrono::milliseconds retry_backoff{200};
+  /// Limit on setting up a connection.
+  std::chrono::milliseconds connect_timeout{10'000};
+  /// A transfer that moves no byte for this long fails (and is retried).
+  std::chrono::seconds stall_timeout{60};
 };
 
 /// Opens the store at `uri`: a plain path or file:// URI (a local directory), or s3://.
 /// Credentials for S3 come from `options.credentials` when set (DVC's config.local), then
 /// the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN variables, then the
-/// profile's section of ~/.aws/credentials (or $AWS_SHARED_CREDENTIALS_FILE), all read
-/// through `env`. Opening makes no request; Check() does. `env` must outlive the store.
+/// profile's section of the shared credentials file (`options.credentials_file`, else
+/// $AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials), all read through `env`. Opening makes no
+/// request; Check() does. `env` must outlive the store.
 Result<std::unique_ptr<BlobStore>> OpenBlobStore(const core::Uri& uri, const BlobOptions& options,
                                                  sys::Env& env);
 
