@@ -82,8 +82,33 @@ struct StatusOptions : Common {
   std::string remote;
 };
 
+core::Status RunStatusCloud(Context& ctx, const StatusOptions& o, data::Repo& repo) {
+  data::TransferOptions options;
+  options.targets = o.targets;
+  options.remote = o.remote;
+  options.jobs = static_cast<size_t>(std::max(o.jobs, 0));
+  CAIRN_ASSIGN_OR_RETURN(data::CloudStatus status, data::StatusCloud(repo, options));
+  if (o.quiet) {
+    ctx.exit_code = status.changes.empty() ? 0 : 1;
+    return core::Status::Ok();
+  }
+  core::Value tree = core::Value::Mapping();
+  for (const auto& [path, state] : status.changes) {
+    tree.Set(repo.Display(path), core::Value::String(state));
+  }
+  if (o.json) {
+    Print(ctx, o, DvcJson(tree));
+  } else if (status.changes.empty()) {
+    Print(ctx, o, fmt::format("Cache and remote '{}' are in sync.\n", status.remote));
+  } else {
+    Print(ctx, o, StatusText(tree, 1));
+  }
+  return core::Status::Ok();
+}
+
 core::Status RunStatus(Context& ctx, const StatusOptions& o) {
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
+  if (o.cloud || !o.remote.empty()) return RunStatusCloud(ctx, o, *repo);
   CAIRN_ASSIGN_OR_RETURN(std::vector<data::StageStatus> stages, data::Status(*repo, o.targets));
   core::Value tree = StatusToValue(stages);
   if (o.quiet) {
@@ -100,6 +125,69 @@ core::Status RunStatus(Context& ctx, const StatusOptions& o) {
   return core::Status::Ok();
 }
 
+// --- push, fetch, pull ---
+
+std::string Plural(size_t n, std::string_view what) {
+  return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
+}
+
+struct TransferCliOptions : Common {
+  std::vector<std::string> targets;
+  std::string remote;
+  bool force = false;
+};
+
+data::TransferOptions ToTransfer(const TransferCliOptions& o) {
+  data::TransferOptions options;
+  options.targets = o.targets;
+  options.remote = o.remote;
+  options.jobs = static_cast<size_t>(std::max(o.jobs, 0));
+  return options;
+}
+
+core::Status TransferFailed(std::string_view verb, std::string_view noun,
+                            const data::TransferResult& r) {
+  std::string list;
+  for (const std::string& f : r.failed) list += "\n  " + f;
+  return core::Status(core::Code::kIoError,
+                      fmt::format("failed to {} data {} the cloud - {} files failed to {}{}", verb,
+                                  verb == "push" ? "to" : "from", r.failed.size(), noun, list));
+}
+
+std::string CheckoutSummary(const data::Repo& repo, const data::CheckoutResult& r);
+
+core::Status RunPush(Context& ctx, const TransferCliOptions& o) {
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
+  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Push(*repo, ToTransfer(o)));
+  if (!r.failed.empty()) return TransferFailed("push", "upload", r);
+  Print(ctx, o,
+        r.transferred == 0 ? std::string("Everything is up to date.\n")
+                           : fmt::format("{} pushed\n", Plural(r.transferred, "file")));
+  return core::Status::Ok();
+}
+
+core::Status RunFetch(Context& ctx, const TransferCliOptions& o) {
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
+  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Fetch(*repo, ToTransfer(o)));
+  if (!r.failed.empty()) return TransferFailed("fetch", "download", r);
+  Print(ctx, o,
+        r.transferred == 0 ? std::string("Everything is up to date.\n")
+                           : fmt::format("{} fetched\n", Plural(r.transferred, "file")));
+  return core::Status::Ok();
+}
+
+core::Status RunPull(Context& ctx, const TransferCliOptions& o) {
+  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
+  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Pull(*repo, ToTransfer(o), o.force));
+  if (!r.failed.empty()) return TransferFailed("pull", "download", r);
+  std::string text = CheckoutSummary(*repo, r.checkout);
+  Print(ctx, o, text.empty() ? std::string("Everything is up to date.\n") : text);
+  if (!r.checkout.failed.empty()) {
+    return core::Status(core::Code::kResourceDoesNotExist, "Checkout failed for some targets");
+  }
+  return core::Status::Ok();
+}
+
 // --- checkout, commit, gc ---
 
 struct TargetsOptions : Common {
@@ -107,24 +195,27 @@ struct TargetsOptions : Common {
   bool force = false;
 };
 
-std::string Plural(size_t n, std::string_view what) {
-  return fmt::format("{} {}{}", n, what, n == 1 ? "" : "s");
+std::string CheckoutSummary(const data::Repo& repo, const data::CheckoutResult& r) {
+  const data::Repo* repo_ptr = &repo;
+  std::string text;
+  auto shown = [&](const std::string& p) {  // a directory keeps its trailing '/'
+    return p.ends_with("/") ? repo_ptr->Display(p.substr(0, p.size() - 1)) + "/"
+                            : repo_ptr->Display(p);
+  };
+  for (const std::string& p : r.added) text += "A       " + shown(p) + "\n";
+  for (const std::string& p : r.modified) text += "M       " + shown(p) + "\n";
+  std::vector<std::string> summary;
+  if (r.files_added > 0) summary.push_back(Plural(r.files_added, "file") + " added");
+  if (r.files_modified > 0) summary.push_back(Plural(r.files_modified, "file") + " modified");
+  if (r.files_deleted > 0) summary.push_back(Plural(r.files_deleted, "file") + " deleted");
+  if (!summary.empty()) text += fmt::format("{}\n", fmt::join(summary, " and "));
+  return text;
 }
 
 core::Status RunCheckout(Context& ctx, const TargetsOptions& o) {
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
   CAIRN_ASSIGN_OR_RETURN(data::CheckoutResult r, data::Checkout(*repo, o.targets, o.force));
-  std::string text;
-  auto shown = [&](const std::string& p) {  // a directory keeps its trailing '/'
-    return p.ends_with("/") ? repo->Display(p.substr(0, p.size() - 1)) + "/" : repo->Display(p);
-  };
-  for (const std::string& p : r.added) text += "A       " + shown(p) + "\n";
-  for (const std::string& p : r.modified) text += "M       " + shown(p) + "\n";
-  std::vector<std::string> summary;
-  if (!r.added.empty()) summary.push_back(Plural(r.added.size(), "file") + " added");
-  if (!r.modified.empty()) summary.push_back(Plural(r.modified.size(), "file") + " modified");
-  if (!summary.empty()) text += fmt::format("{}\n", fmt::join(summary, " and "));
-  Print(ctx, o, text);
+  Print(ctx, o, CheckoutSummary(*repo, r));
   if (!r.failed.empty()) {
     std::string failed;
     for (const std::string& p : r.failed) failed += "\n" + repo->Display(p);
@@ -362,6 +453,29 @@ void AddConfigCommand(CLI::App& parent, Context& ctx) {
 }  // namespace
 
 void AddDataSubcommands(CLI::App& parent, Context& ctx) {
+  struct Transfer {
+    const char* name;
+    const char* help;
+    core::Status (*run)(Context&, const TransferCliOptions&);
+  };
+  for (const Transfer& t :
+       {Transfer{"push", "Upload the tracked data to a remote", RunPush},
+        Transfer{"pull", "Download the tracked data and check it out", RunPull},
+        Transfer{"fetch", "Download the tracked data into the cache", RunFetch}}) {
+    auto o = std::make_shared<TransferCliOptions>();
+    CLI::App* cmd = parent.add_subcommand(t.name, t.help);
+    AddCommon(cmd, *o);
+    cmd->add_option("targets", o->targets, "Stage files, stages or tracked paths (default: all)");
+    cmd->add_option("-r,--remote", o->remote, "The remote (default: core.remote)");
+    cmd->add_option("-j,--jobs", o->jobs, "Parallel transfers (default: 4 per core)")
+        ->check(CLI::Range(0, 1024));
+    if (std::string_view(t.name) == "pull") {
+      cmd->add_flag("-f,--force", o->force,
+                    "Overwrite workspace changes that are not in the cache");
+    }
+    auto run = t.run;
+    cmd->callback([&ctx, o, run] { ctx.status = run(ctx, *o); });
+  }
   {
     auto o = std::make_shared<TargetsOptions>();
     CLI::App* cmd = parent.add_subcommand(

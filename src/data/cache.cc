@@ -169,6 +169,11 @@ core::Status Cache::InstallTemp(std::string_view temp, std::string_view md5, boo
   return Place(temp, md5, legacy);
 }
 
+core::Status Cache::AdoptTemp(std::string_view temp, std::string_view md5, bool legacy) {
+  CAIRN_RETURN_IF_ERROR(env_.SetMode(temp, 0444));
+  return Place(temp, md5, legacy);
+}
+
 core::Status Cache::Checkout(std::string_view md5, bool legacy, std::string_view dest,
                              bool isexec) const {
   std::string object = ObjectPath(md5, legacy);

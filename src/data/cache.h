@@ -52,6 +52,10 @@ class Cache {
   /// it when the object already exists). A mismatch is kCorruption and removes `temp`.
   core::Status InstallTemp(std::string_view temp, std::string_view md5, bool legacy = false);
 
+  /// Makes the file at `temp` the object `md5` (or drops it when the object exists), the
+  /// caller having verified its hash while writing it.
+  core::Status AdoptTemp(std::string_view temp, std::string_view md5, bool legacy = false);
+
   /// Makes `dest` (replacing what is there) a copy or link of the object, with the first
   /// link type of the preference list that works here; `isexec` sets the owner's x bit on
   /// copies (links share the object's read-only mode).

@@ -30,6 +30,7 @@ struct OutPlan {
   bool remove_first = false;        // a directory where a file goes, or the reverse
   bool whole = false;               // a single file, or a directory made from nothing
   std::vector<TreeEntry> restore;   // directory files to (re)write
+  size_t replaced = 0;              // of `restore`, those that existed
   std::vector<std::string> remove;  // directory files to delete (relative to the output)
 };
 
@@ -85,7 +86,10 @@ class Planner {
     for (const TreeEntry& t : wanted) {
       auto it = have.find(t.relpath);
       if (it == have.end() || it->second != t.md5) {
-        if (it != have.end()) CAIRN_RETURN_IF_ERROR(keep(it->second, out.path + "/" + t.relpath));
+        if (it != have.end()) {
+          CAIRN_RETURN_IF_ERROR(keep(it->second, out.path + "/" + t.relpath));
+          ++plan.replaced;
+        }
         plan.restore.push_back(t);
       }
       if (it != have.end()) have.erase(it);
@@ -148,6 +152,13 @@ core::Result<CheckoutResult> Checkout(Repo& repo, const std::vector<std::string>
     CAIRN_RETURN_IF_ERROR(Apply(repo, plan));
     std::string shown = plan.out->entry.is_dir() ? plan.out->path + "/" : plan.out->path;
     (plan.existed ? result.modified : result.added).push_back(std::move(shown));
+    if (!plan.out->entry.is_dir()) {
+      ++(plan.existed ? result.files_modified : result.files_added);
+    } else {
+      result.files_added += plan.restore.size() - plan.replaced;
+      result.files_modified += plan.replaced;
+      result.files_deleted += plan.remove.size();
+    }
   }
   CAIRN_RETURN_IF_ERROR(repo.SaveState());
   return result;

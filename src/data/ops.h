@@ -91,10 +91,12 @@ core::Result<std::vector<std::string>> ObjectsOf(Repo& repo, const Entry& entry)
 // --- checkout ---
 
 struct CheckoutResult {
-  std::vector<std::string> added;  // repo-relative; directories end with '/'
+  std::vector<std::string> added;  // outputs, repo-relative; directories end with '/'
   std::vector<std::string> modified;
-  std::vector<std::string> deleted;
   std::vector<std::string> failed;  // outputs whose objects are missing from the cache
+  size_t files_added = 0;           // files written where there was none
+  size_t files_modified = 0;        // files replaced
+  size_t files_deleted = 0;         // files removed from tracked directories
 };
 
 /// `dvc checkout`: makes the workspace match what the stage files record, from the cache.
@@ -116,5 +118,44 @@ struct GcResult {
 
 /// `dvc gc --workspace`: removes every cache object the workspace's outputs do not use.
 core::Result<GcResult> GarbageCollect(Repo& repo);
+
+}  // namespace cairn::data
+
+namespace cairn::data {
+
+// --- remotes: push, fetch, pull, status --cloud ---
+
+struct TransferOptions {
+  std::vector<std::string> targets;
+  std::string remote;  // empty: core.remote
+  size_t jobs = 0;     // parallel transfers; 0: the remote's `jobs`, else 4 per core
+};
+
+struct TransferResult {
+  std::string remote;               // the remote's name
+  size_t transferred = 0;           // objects moved (.dir objects included)
+  std::vector<std::string> failed;  // objects (and the paths that need them) that did not move
+  CheckoutResult checkout;          // pull only
+};
+
+/// `dvc push`: uploads the cache objects of the tracked outputs the remote lacks. A tree's
+/// `.dir` object goes up only after all its files did, so a `.dir` on a remote means the
+/// whole directory is there. Checks the remote (credentials, reachability, bucket) first.
+core::Result<TransferResult> Push(Repo& repo, const TransferOptions& options);
+/// `dvc fetch`: downloads the objects the cache lacks, verifying each one's md5 before it is
+/// placed: a corrupt object is an error, never data.
+core::Result<TransferResult> Fetch(Repo& repo, const TransferOptions& options);
+/// `dvc pull`: fetch, then checkout.
+core::Result<TransferResult> Pull(Repo& repo, const TransferOptions& options, bool force);
+
+struct CloudStatus {
+  std::string remote;
+  /// Path -> "deleted" (only on the remote), "new" (only in the cache), "missing" (neither);
+  /// the deleted ones first, then new, then missing.
+  std::vector<std::pair<std::string, std::string>> changes;
+};
+
+/// `dvc status --cloud`.
+core::Result<CloudStatus> StatusCloud(Repo& repo, const TransferOptions& options);
 
 }  // namespace cairn::data
