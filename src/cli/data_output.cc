@@ -84,6 +84,31 @@ std::string DvcJson(const core::Value& value) {
   return core::ToJson(value, options) + "\n";
 }
 
+std::string Table(const std::vector<std::string>& headers,
+                  const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(headers.size());
+  for (size_t c = 0; c < headers.size(); ++c) width[c] = headers[c].size() + 2;
+  for (const auto& row : rows) {
+    for (size_t c = 0; c < row.size() && c < width.size(); ++c) {
+      width[c] = std::max(width[c], row[c].size());
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t c = 0; c < headers.size(); ++c) {
+      std::string cell = c < cells.size() ? cells[c] : "-";
+      if (c > 0) out += "  ";
+      out += cell;
+      if (c + 1 < headers.size()) out.append(width[c] - std::min(width[c], cell.size()), ' ');
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    return out + "\n";
+  };
+  std::string out = line(headers);
+  for (const auto& row : rows) out += line(row);
+  return out;
+}
+
 std::string GitAddHint(const std::vector<std::string>& files, bool dvc) {
   if (files.empty()) return "";
   std::vector<std::string> quoted;

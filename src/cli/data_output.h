@@ -20,6 +20,12 @@ std::string StatusText(const core::Value& status, int indent = 0);
 /// Python's json.dumps(value) (", " and ": " separators, ASCII escapes) plus a newline.
 std::string DvcJson(const core::Value& value);
 
+/// A table as DVC prints it (tabulate's "plain" format): columns left-aligned, each as wide
+/// as its widest cell and at least its header plus 2, separated by 2 spaces, lines
+/// right-trimmed. Missing cells are "-".
+std::string Table(const std::vector<std::string>& headers,
+                  const std::vector<std::vector<std::string>>& rows);
+
 /// The hint DVC prints after changing files git should track.
 std::string GitAddHint(const std::vector<std::string>& files, bool dvc);
 
