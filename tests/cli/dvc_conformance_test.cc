@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/json.h"
 #include "core/path.h"
 #include "core/strings.h"
 #include "sys/env.h"
@@ -160,6 +161,179 @@ TEST_F(DvcCase, Config) {
   EXPECT_EQ(Read(repo_ + "/.dvc/config.local"), Expected("config/expected/config.local"));
   EXPECT_EQ(Read(repo_ + "/.dvc/.gitignore"), Expected("config/expected/dvc_gitignore"));
   EXPECT_EQ(Read(repo_ + "/.dvcignore"), Expected("config/expected/_dvcignore"));
+}
+
+// The lines of `text`, sorted: for outputs whose order DVC leaves to a Python set.
+std::multiset<std::string> LineSet(const std::string& text) {
+  std::multiset<std::string> out;
+  for (std::string_view line : core::SplitLines(text)) out.emplace(line);
+  return out;
+}
+
+// JSON compared as parsed data, whatever the order of mapping members.
+std::string SortedJson(const std::string& text) {
+  core::Result<core::Value> v = core::ParseJson(text, "output");
+  if (!v.ok()) return "unparsable: " + text;
+  return core::ToJson(*v, {.sort_keys = true});
+}
+
+// Blocks of `dvc status` (a "name:" line and its TAB-indented lines), as a set: DVC lists
+// stages in the file system's readdir order.
+std::multiset<std::string> StatusBlocks(const std::string& text) {
+  std::multiset<std::string> blocks;
+  std::string current;
+  for (std::string_view line : core::SplitLines(text)) {
+    if (!line.empty() && line[0] != '\t' && !current.empty()) {
+      blocks.insert(current);
+      current.clear();
+    }
+    current += std::string(line) + "\n";
+  }
+  if (!current.empty()) blocks.insert(current);
+  return blocks;
+}
+
+TEST_F(DvcCase, Pipeline) {
+  const std::string in = fixture_ + "/pipeline/input/";
+  const std::string out = "pipeline/expected/";
+  ASSERT_EQ(Sh("dvc init -q && cp '" + in + "dvc.yaml' '" + in + "params.yaml' '" + in +
+               "data.csv' . && git add -A && git commit -q -m baseline")
+                .rc,
+            0);
+  Ran repro = Sh("dvc repro");
+  EXPECT_EQ(repro.rc, ExpectedRc(out + "1-repro/repro.rc"));
+  EXPECT_EQ(NormalizeGitAddLine(repro.out),
+            NormalizeGitAddLine(Expected(out + "1-repro/repro.stdout")));
+  EXPECT_EQ(Read(repo_ + "/dvc.lock"), Expected(out + "1-repro/dvc.lock"));
+  EXPECT_EQ(Read(repo_ + "/.gitignore"), Expected(out + "1-repro/_gitignore"));
+  EXPECT_EQ(Sh("dvc status").out, Expected(out + "1-repro/status.stdout"));
+  ASSERT_EQ(Sh("git add -A && git commit -q -m 'first repro'").rc, 0);
+
+  ASSERT_EQ(Sh("cp '" + in + "params-changed.yaml' params.yaml").rc, 0);
+  const std::vector<std::pair<std::string, std::string>> step2 = {
+      {"status", "dvc status"},
+      {"status-json", "dvc status --json"},
+      {"params-diff", "dvc params diff"},
+      {"params-diff-json", "dvc params diff --json"},
+  };
+  for (const auto& [name, cmd] : step2) {
+    Ran ran = Sh(cmd);
+    EXPECT_EQ(ran.rc, ExpectedRc(out + "2-param-changed/" + name + ".rc")) << cmd;
+    EXPECT_EQ(ran.out, Expected(out + "2-param-changed/" + name + ".stdout")) << cmd;
+  }
+  repro = Sh("dvc repro");
+  EXPECT_EQ(repro.rc, ExpectedRc(out + "2-param-changed/repro.rc"));
+  EXPECT_EQ(NormalizeGitAddLine(repro.out),
+            NormalizeGitAddLine(Expected(out + "2-param-changed/repro.stdout")));
+  EXPECT_EQ(Read(repo_ + "/dvc.lock"), Expected(out + "2-param-changed/dvc.lock"));
+  EXPECT_EQ(Sh("dvc status").out, Expected(out + "2-param-changed/status-after.stdout"));
+
+  const std::vector<std::pair<std::string, std::string>> step3 = {
+      {"metrics-show", "dvc metrics show"},
+      {"metrics-show-json", "dvc metrics show --json"},
+      {"metrics-diff", "dvc metrics diff"},
+      {"metrics-diff-json", "dvc metrics diff --json"},
+      {"metrics-diff-all", "dvc metrics diff --all"},
+      {"params-diff-all", "dvc params diff --all"},
+  };
+  for (const auto& [name, cmd] : step3) {
+    Ran ran = Sh(cmd);
+    EXPECT_EQ(ran.rc, ExpectedRc(out + "3-show/" + name + ".rc")) << cmd;
+    EXPECT_EQ(ran.out, Expected(out + "3-show/" + name + ".stdout")) << cmd;
+  }
+}
+
+TEST_F(DvcCase, RemoteLayout) {
+  const std::string cases = fixture_;
+  ASSERT_EQ(
+      Sh("dvc init -q && sh '" + cases + "/file-basic/input/make_input.sh' . && sh '" + cases +
+         "/dir-edge/input/make_input.sh' . && dvc add -q empty.txt crlf.txt binary.bin "
+         "run.sh \"$(printf 'caf\\303\\251-\\346\\227\\245\\346\\234\\254.txt')\" "
+         "'#weird[1]!.txt' && dvc add -q data")
+          .rc,
+      0);
+  const std::string out = "remote-layout/expected/";
+  for (const auto& [name, cmd] : std::vector<std::pair<std::string, std::string>>{
+           {"remote-add", "dvc remote add -d myremote ../remote"},
+           {"push", "dvc push"},
+           {"push-again", "dvc push"},
+           {"status-c", "dvc status -c"}}) {
+    Ran ran = Sh(cmd);
+    EXPECT_EQ(ran.rc, ExpectedRc(out + name + ".rc")) << cmd;
+    EXPECT_EQ(ran.out, Expected(out + name + ".stdout")) << cmd;
+  }
+  EXPECT_EQ(Sh("cd ../remote && find . -type f | sed 's|^\\./||' | LC_ALL=C sort").out,
+            Expected(out + "remote_files.txt"));
+}
+
+TEST_F(DvcCase, StatusOutput) {
+  const std::string in = fixture_ + "/status-output/input/";
+  const std::string out = "status-output/expected/";
+  ASSERT_EQ(Sh("dvc init -q && cp -R '" + in + "a.txt' '" + in + "d' '" + in + "src.txt' '" + in +
+               "dvc.yaml' . && dvc add -q a.txt d && dvc repro -q && dvc remote add -q -d "
+               "myremote ../remote && dvc push -q && git add -A && git commit -q -m base")
+                .rc,
+            0);
+  auto scen = [&](const std::string& name, bool several) {
+    Ran status = Sh("dvc status");
+    EXPECT_EQ(status.rc, ExpectedRc(out + name + "/status.rc")) << name;
+    if (several) {
+      EXPECT_EQ(StatusBlocks(status.out), StatusBlocks(Expected(out + name + "/status.stdout")));
+    } else {
+      EXPECT_EQ(status.out, Expected(out + name + "/status.stdout")) << name;
+    }
+    Ran json = Sh("dvc status --json");
+    std::string expected_json = Expected(out + name + "/status-json.stdout");
+    if (several) {  // the same members in any order
+      EXPECT_EQ(SortedJson(json.out), SortedJson(expected_json)) << json.out;
+    } else {
+      EXPECT_EQ(json.out, expected_json) << name;
+    }
+    EXPECT_EQ(Sh("dvc status -q").rc, ExpectedRc(out + name + "/status-q.rc")) << name;
+  };
+  auto scenc = [&](const std::string& name) {
+    Ran status = Sh("dvc status -c");
+    EXPECT_EQ(status.rc, ExpectedRc(out + name + "/status-c.rc")) << name;
+    EXPECT_EQ(LineSet(status.out), LineSet(Expected(out + name + "/status-c.stdout"))) << name;
+  };
+  scen("01-clean", false);
+  scenc("01-clean");
+  Sh("printf 'hello, changed\\n' > a.txt");
+  scen("02-modified-file", false);
+  Sh("printf 'hello\\n' > a.txt && rm a.txt");
+  scen("03-deleted-file", false);
+  Sh("printf 'hello\\n' > a.txt && printf 'one changed\\n' > d/f1");
+  scen("04-modified-file-in-dir", false);
+  Sh("printf 'one\\n' > d/f1 && printf 'three\\n' > d/f3");
+  scen("05-new-file-in-dir", false);
+  Sh("rm d/f3 && printf 'source v2\\n' > src.txt");
+  scen("06-changed-dep", false);
+  Sh("printf 'source v1\\n' > src.txt && rm out.txt");
+  scen("07-deleted-out", false);
+  Sh("printf 'source v1\\n' > out.txt && cp '" + in + "dvc-changed-cmd.yaml' dvc.yaml");
+  scen("08-changed-cmd", false);
+  Sh("cp '" + in + "dvc.yaml' dvc.yaml");
+  std::string obj =
+      "h=$(sed -n 's/^- md5: \\(.*\\)$/\\1/p' a.txt.dvc); o=.dvc/cache/files/md5/$(echo $h | cut "
+      "-c1-2)/$(echo $h | cut -c3-)";
+  Sh(obj + " && mv $o ../a.obj");
+  scen("09-not-in-cache", false);
+  Sh(obj +
+     " && mv ../a.obj $o && printf 'hello, changed\\n' > a.txt && printf 'one changed\\n' > d/f1 "
+     "&& printf 'source v2\\n' > src.txt");
+  scen("10-several-changes", true);
+  Sh("printf 'hello\\n' > a.txt && printf 'one\\n' > d/f1 && printf 'source v1\\n' > src.txt");
+  scen("11-clean-again", false);
+  Sh("printf 'bee\\n' > b.txt && dvc add -q b.txt && mkdir e && printf 'e1\\n' > e/e1 && "
+     "printf 'e2\\n' > e/e2 && dvc add -q e && printf 'sea\\n' > c.txt && dvc add -q c.txt");
+  Sh(obj +
+     " && mv $o ../a.obj && h=$(sed -n 's/^- md5: \\(.*\\)$/\\1/p' c.txt.dvc) && rm -f "
+     ".dvc/cache/files/md5/$(echo $h | cut -c1-2)/$(echo $h | cut -c3-)");
+  scenc("12-cloud-new-deleted-missing");
+  Ran json = Sh("dvc status -c --json");
+  EXPECT_EQ(LineSet(core::ReplaceAll(json.out, ", ", ",\n")),
+            LineSet(core::ReplaceAll(
+                Expected(out + "12-cloud-new-deleted-missing/status-c-json.stdout"), ", ", ",\n")));
 }
 
 }  // namespace
