@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli/dvc_sandbox.h"
 #include "core/json.h"
 #include "core/path.h"
 #include "core/strings.h"
@@ -21,70 +22,21 @@
 namespace cairn {
 namespace {
 
-struct Ran {
-  int rc = -1;
-  std::string out;
-};
+using testing::Ran;
 
-// A scratch directory with `dvc` (a symlink to the built cairn) first on PATH and a fresh
-// git repository in `repo/`, as each case script starts.
-class DvcCase : public ::testing::Test {
+// The fixture's cases, each in a sandbox.
+class DvcCase : public testing::DvcSandbox {
  protected:
   void SetUp() override {
     auto shared = testing::SharedDir();
     if (!shared) GTEST_SKIP() << "../shared is absent: the DVC fixture is not available";
     fixture_ = *shared + "/conformance/dvc";
-    auto dir = sys::TempDir::Create("cairn-dvc-case-");
-    ASSERT_TRUE(dir.ok());
-    scratch_ = std::make_unique<sys::TempDir>(std::move(*dir));
-    ASSERT_EQ(Sh("mkdir bin && ln -s " + testing::BinaryDir() + "/src/cli/cairn bin/dvc && " +
-                     "git init -q repo",
-                 scratch_->path())
-                  .rc,
-              0);
-    repo_ = scratch_->Path("repo");
-  }
-
-  // Runs `script` with sh in `dir` (default: the repo); stdout kept, stderr to the test log.
-  Ran Sh(const std::string& script, std::string dir = "") {
-    if (dir.empty()) dir = repo_;
-    std::string env = "PATH='" + scratch_->Path("bin") +
-                      "':\"$PATH\" LC_ALL=C.UTF-8 "
-                      "DVC_GLOBAL_CONFIG_DIR='" +
-                      scratch_->Path("empty") + "' DVC_SYSTEM_CONFIG_DIR='" +
-                      scratch_->Path("empty") +
-                      "' GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t "
-                      "GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t ";
-    std::string cmd =
-        "cd '" + dir + "' && " + env + "sh -c '" + core::ReplaceAll(script, "'", "'\\''") + "'";
-    Ran ran;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return ran;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) ran.out.append(buf.data(), n);
-    int status = ::pclose(pipe);
-    ran.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return ran;
-  }
-
-  std::string Read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    DvcSandbox::SetUp();
   }
   std::string Expected(const std::string& rel) { return Read(fixture_ + "/" + rel); }
   int ExpectedRc(const std::string& rel) { return std::stoi(Expected(rel)); }
 
-  // A listing of the repo's cache objects, sorted as `LC_ALL=C sort` sorts.
-  std::string CacheObjects() {
-    return Sh("cd .dvc/cache && find . -type f | sed 's|^\\./||' | LC_ALL=C sort").out;
-  }
-
   std::string fixture_;
-  std::unique_ptr<sys::TempDir> scratch_;
-  std::string repo_;
 };
 
 // The words after `git add` in DVC's hint come from a Python set: compare them as a set.
