@@ -236,6 +236,22 @@ core::Result<std::vector<std::pair<std::string, bool>>> Cache::ListObjects() con
   return out;
 }
 
+core::Result<size_t> Cache::RemoveTemporaries() {
+  std::string dir = core::JoinPath(dir_, "files/md5");
+  core::Result<std::vector<sys::DirEntry>> entries = env_.ListDir(dir);
+  if (!entries.ok())
+    return entries.status().IsNotFound() ? core::Result<size_t>(0) : entries.status();
+  size_t removed = 0;
+  for (const sys::DirEntry& e : *entries) {
+    // Objects live in the two-hex-digit directories: a hidden file beside them is a
+    // temporary (NewTempPath, or an AtomicFile's) that an interrupted write left.
+    if (e.type != sys::FileType::kRegular || e.name.empty() || e.name[0] != '.') continue;
+    CAIRN_RETURN_IF_ERROR(env_.Remove(core::JoinPath(dir, e.name)));
+    ++removed;
+  }
+  return removed;
+}
+
 core::Status Cache::Remove(std::string_view md5, bool legacy) {
   core::Status s = env_.Remove(ObjectPath(md5, legacy));
   return s.IsNotFound() ? core::Status::Ok() : s;

@@ -64,6 +64,9 @@ class Cache {
 
   /// Every object in the cache: ("<md5>[.dir]", legacy) pairs.
   core::Result<std::vector<std::pair<std::string, bool>>> ListObjects() const;
+  /// Removes the temporary files interrupted writes left (gc; only while holding the repo
+  /// lock, so no write of this repository is in flight). Returns how many.
+  core::Result<size_t> RemoveTemporaries();
   /// Removes an object (gc).
   core::Status Remove(std::string_view md5, bool legacy = false);
 

@@ -24,6 +24,8 @@ core::Result<GcResult> GarbageCollect(Repo& repo) {
     }
     for (std::string& id : *ids) used.emplace(std::move(id), out.entry.legacy);
   }
+  CAIRN_ASSIGN_OR_RETURN(size_t temporaries, repo.cache().RemoveTemporaries());
+  (void)temporaries;  // leftovers of interrupted writes: never objects, never reported
   CAIRN_ASSIGN_OR_RETURN(auto objects, repo.cache().ListObjects());
   GcResult result;
   for (const auto& [id, legacy] : objects) {
