@@ -45,7 +45,8 @@ time_add() {  # workload
     local t0; t0=$(now); "$cairn" data add -q "$1"; secs "$t0" "$(now)"; echo
   done | median
 }
-time_status() {  # after the last add of the small files
+time_status() {  # the repository the last add of the small files left
+  cd "$work/repo"
   "$cairn" data status -q || true
   for _ in $(seq 5); do
     local t0; t0=$(now); "$cairn" data status -q >/dev/null || true; secs "$t0" "$(now)"; echo

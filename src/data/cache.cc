@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <random>
@@ -209,6 +210,24 @@ core::Status Cache::Checkout(std::string_view md5, bool legacy, std::string_view
   core::Status renamed = env_.Rename(temp, dest);
   if (!renamed.ok()) (void)env_.Remove(temp);
   return renamed;
+}
+
+core::Result<uint64_t> Cache::StoreFingerprint() const {
+  core::Result<std::vector<sys::DirEntryInfo>> dirs =
+      env_.ListDirInfo(core::JoinPath(dir_, "files/md5"));
+  if (!dirs.ok()) return dirs.status().IsNotFound() ? core::Result<uint64_t>(0) : dirs.status();
+  std::sort(dirs->begin(), dirs->end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  auto mix = [&h](const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  };
+  for (const sys::DirEntryInfo& d : *dirs) {
+    mix(d.name.data(), d.name.size() + 1);
+    mix(&d.info.mtime_ns, sizeof d.info.mtime_ns);
+  }
+  return h;
 }
 
 core::Result<std::vector<std::pair<std::string, bool>>> Cache::ListObjects() const {

@@ -62,6 +62,10 @@ class Cache {
   core::Status Checkout(std::string_view md5, bool legacy, std::string_view dest,
                         bool isexec) const;
 
+  /// A fingerprint of the 3.x store's two-hex-digit directories (their names and mtimes):
+  /// adding or removing any object changes it. One directory listing; no per-object stat.
+  core::Result<uint64_t> StoreFingerprint() const;
+
   /// Every object in the cache: ("<md5>[.dir]", legacy) pairs.
   core::Result<std::vector<std::pair<std::string, bool>>> ListObjects() const;
   /// Removes the temporary files interrupted writes left (gc; only while holding the repo

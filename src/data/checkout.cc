@@ -54,6 +54,7 @@ class Planner {
     }
     HashOptions options;
     options.legacy = e.legacy;
+    options.need_tree = true;
     CAIRN_ASSIGN_OR_RETURN(std::optional<PathHash> now, hasher_.Hash(out.path, options));
     if (now && now->md5 == e.md5) return core::Status::Ok();
 

@@ -507,7 +507,16 @@ Result<IgnoreMatch> IgnoreFilter::Check(std::string_view path, bool is_dir) {
   return MatchEntry(path, is_dir);
 }
 
+bool IgnoreRules::BuiltinVerdict(std::string_view path, bool is_dir) {
+  std::string_view base = core::Basename(path);
+  return base == ".git" || (is_dir && (base == ".hg" || base == ".dvc"));
+}
+
 bool IgnoreFilter::Skip(std::string_view path, bool is_dir) {
+  // The common case, a repository whose .dvcignore has no pattern: no matching at all.
+  if (!is_dir && rules_.OnlyBuiltins() && loaded_.count(core::Dirname(path)) != 0) {
+    return IgnoreRules::BuiltinVerdict(path, is_dir);
+  }
   Result<IgnoreMatch> m = MatchEntry(path, is_dir);
   if (!m.ok()) {
     if (status_.ok()) status_ = m.status();

@@ -128,6 +128,13 @@ class IgnoreRules {
 
   /// Directories with a `.dvcignore` that was added.
   std::vector<std::string> Directories() const;
+  /// True while no rule but the built-ins exists (no .dvcignore pattern, no sub-repository):
+  /// then BuiltinVerdict() decides, without pattern matching.
+  bool OnlyBuiltins() const { return rules_.size() == kBuiltinCount; }
+  /// The built-ins' verdict: `.git` (file or directory), `.hg/`, `.dvc/`, at any depth.
+  static bool BuiltinVerdict(std::string_view path, bool is_dir);
+
+  static constexpr size_t kBuiltinCount = 4;
 
  private:
   std::deque<IgnoreRule> rules_;  // stable addresses: IgnoreMatch points into it

@@ -133,7 +133,7 @@ void State::Put(Row row) {
 }
 
 std::optional<std::string> State::Lookup(std::string_view path, const sys::FileInfo& info) const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   const Row* row = Find(path);
   if (row == nullptr || row->md5.size() != 32) return std::nullopt;
   if (row->size != info.size || row->mtime_ns != info.mtime_ns || row->inode != info.inode) {
@@ -156,7 +156,7 @@ void State::Record(std::string_view path, const sys::FileInfo& info, std::string
 }
 
 std::optional<std::string> State::LookupDir(std::string_view path, uint64_t fingerprint) const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   const Row* row = Find(path);
   if (row == nullptr || row->md5.size() != 36 || row->size != fingerprint) return std::nullopt;
   return std::string(row->md5);
@@ -190,7 +190,7 @@ core::Status State::Save() {
 }
 
 size_t State::size() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   size_t n = changed_.size();
   for (const Row& r : rows_) n += changed_.count(std::string(r.path)) ? 0 : 1;
   return n;

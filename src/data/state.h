@@ -19,8 +19,8 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -72,7 +72,7 @@ class State {
 
   sys::Env* env_;
   std::string path_;
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;      // shared for lookups, exclusive for records
   std::string text_;                  // the loaded file; rows_ point into it
   std::vector<Row> rows_;             // loaded rows, sorted by path
   std::vector<std::string> escaped_;  // unescaped paths of loaded rows that had escapes

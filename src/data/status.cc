@@ -12,11 +12,18 @@
 namespace cairn::data {
 namespace {
 
-// True when every object of `entry` (a file, or a tree and all its files) is in the cache.
+// True when every object of `entry` (a file, or a tree and all its files) is in the cache. A
+// tree found complete is remembered with the store's fingerprint: until an object is added
+// or removed, it is not checked file by file again.
 core::Result<bool> InCache(Repo& repo, const Entry& entry) {
   Cache& cache = repo.cache();
   if (!cache.Has(entry.md5, entry.legacy)) return false;
   if (!entry.is_dir()) return true;
+  std::optional<uint64_t> fingerprint;
+  if (!entry.legacy) {
+    CAIRN_ASSIGN_OR_RETURN(fingerprint, cache.StoreFingerprint());
+    if (repo.state().LookupDir("cache:" + entry.md5, *fingerprint)) return true;
+  }
   CAIRN_ASSIGN_OR_RETURN(std::string bytes, cache.Read(entry.md5, entry.legacy));
   CAIRN_ASSIGN_OR_RETURN(Tree tree, ParseTree(bytes, cache.ObjectPath(entry.md5, entry.legacy)));
   std::atomic<bool> all{true};
@@ -25,6 +32,7 @@ core::Result<bool> InCache(Repo& repo, const Entry& entry) {
       all = false;
     }
   });
+  if (all && fingerprint) repo.state().RecordDir("cache:" + entry.md5, *fingerprint, entry.md5);
   return all.load();
 }
 

@@ -1,5 +1,6 @@
 #include "data/workspace.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 
@@ -12,8 +13,9 @@ namespace cairn::data {
 
 namespace {
 
-// FNV-1a over every file's path, stat and md5: equal fingerprints mean the same listing.
-uint64_t ListingFingerprint(const sys::WalkResult& walk, const Tree& tree) {
+// FNV-1a over every file's path and stat: equal fingerprints mean the same listing, every
+// file with the size, mtime and inode it had.
+uint64_t ListingFingerprint(const sys::WalkResult& walk) {
   uint64_t h = 1469598103934665603ull;
   auto mix = [&h](const void* data, size_t n) {
     const auto* p = static_cast<const unsigned char*>(data);
@@ -25,7 +27,6 @@ uint64_t ListingFingerprint(const sys::WalkResult& walk, const Tree& tree) {
     mix(&f.info.size, sizeof f.info.size);
     mix(&f.info.mtime_ns, sizeof f.info.mtime_ns);
     mix(&f.info.inode, sizeof f.info.inode);
-    mix(tree.entries[i].md5.data(), tree.entries[i].md5.size());
   }
   return h;
 }
@@ -79,6 +80,19 @@ core::Result<std::optional<PathHash>> WorkspaceHasher::Hash(std::string_view pat
   CAIRN_ASSIGN_OR_RETURN(sys::WalkResult walk, sys::Walk(env_, abs, walk_options));
 
   out.is_dir = true;
+  out.nfiles = walk.files.size();
+  for (const sys::WalkEntry& f : walk.files) out.size += f.info.size;
+  // A listing whose every file has the stat it had when the tree was last computed gives
+  // that tree's id: no per-file lookup, no serializing, no hashing. (Only for questions: a
+  // caching run checks each file's object.)
+  uint64_t fingerprint = ListingFingerprint(walk);
+  if (!options.legacy && options.cache == nullptr && !options.need_tree) {
+    if (std::optional<std::string> known = state_.LookupDir(rel, fingerprint)) {
+      out.md5 = std::move(*known);
+      out.tree_known = false;
+      return std::optional<PathHash>(std::move(out));
+    }
+  }
   out.tree.entries.resize(walk.files.size());
   std::mutex error_mu;
   core::Status first_error;
@@ -97,20 +111,16 @@ core::Result<std::optional<PathHash>> WorkspaceHasher::Hash(std::string_view pat
   });
   CAIRN_RETURN_IF_ERROR(first_error);
 
-  out.size = out.tree.TotalSize();
-  out.nfiles = out.tree.entries.size();
-  // An unchanged listing gives the tree id recorded last time: no serializing, no hashing.
-  uint64_t fingerprint = ListingFingerprint(walk, out.tree);
-  std::optional<std::string> known =
-      options.legacy ? std::nullopt : state_.LookupDir(rel, fingerprint);
-  if (known && (options.cache == nullptr || options.cache->Has(*known))) {
-    out.md5 = std::move(*known);
-    return std::optional<PathHash>(std::move(out));
-  }
   std::string bytes = out.tree.Serialize();
   out.md5 = TreeIdOf(bytes);
   if (options.cache != nullptr) CAIRN_RETURN_IF_ERROR(options.cache->AddBytes(out.md5, bytes));
-  if (!options.legacy) state_.RecordDir(rel, fingerprint, out.md5);
+  // Remember the listing only when no file could have changed unseen within its mtime's
+  // granularity (the racy-clean rule of State).
+  int64_t now_ns = env_.NowMicros() * 1000;
+  bool settled = std::all_of(walk.files.begin(), walk.files.end(), [&](const sys::WalkEntry& f) {
+    return f.info.mtime_ns + State::kRacyWindowNs < now_ns;
+  });
+  if (!options.legacy && settled) state_.RecordDir(rel, fingerprint, out.md5);
   return std::optional<PathHash>(std::move(out));
 }
 

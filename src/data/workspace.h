@@ -25,7 +25,10 @@ struct PathHash {
   uint64_t nfiles = 0;  // directories only
   bool isexec = false;  // single files only
   bool is_dir = false;
-  Tree tree;  // directories only
+  Tree tree;  // directories only, when tree_known
+  /// False when a directory's id came from the stat cache's record of its listing and the
+  /// per-file entries were not looked up (ask with HashOptions::need_tree to get them).
+  bool tree_known = true;
 };
 
 struct HashOptions {
@@ -40,6 +43,8 @@ struct HashOptions {
   /// Hash as DVC 2.x did (md5-dos2unix), to check a legacy entry; the stat cache (which holds
   /// 3.x hashes) and `cache` are not used.
   bool legacy = false;
+  /// Fill PathHash::tree even when the directory's id is known from its listing.
+  bool need_tree = false;
 };
 
 class WorkspaceHasher {
