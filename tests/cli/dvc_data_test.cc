@@ -87,5 +87,83 @@ TEST_F(DvcData, BadInputGivesClearErrors) {
       << cairn.out;
 }
 
+TEST_F(DvcData, ReproRunsIndependentStagesInParallelWithJobs) {
+  // `a` succeeds only if `b` starts while `a` runs: true with -j 2, impossible with -j 1.
+  ASSERT_EQ(Sh("dvc init -q && cat > dvc.yaml <<'EOF'\n"
+               "stages:\n"
+               "  a:\n"
+               "    cmd: for i in $(seq 20); do [ -f b.started ] && break; sleep 0.1; done; "
+               "test -f b.started && echo ok > a.out\n"
+               "    outs: [a.out]\n"
+               "  b:\n"
+               "    cmd: touch b.started && sleep 0.5 && echo done > b.out\n"
+               "    outs: [b.out]\n"
+               "EOF")
+                .rc,
+            0);
+  Ran serial = Sh("rm -f b.started; timeout 30 dvc repro -j 1 a b", "", true);
+  EXPECT_EQ(serial.rc, 1) << serial.out;
+  Ran parallel = Sh("rm -f b.started; dvc repro -j 2", "", true);
+  EXPECT_EQ(parallel.rc, 0) << parallel.out;
+  EXPECT_EQ(Read(repo_ + "/a.out"), "ok\n");
+  EXPECT_EQ(Sh("dvc status").out, "Data and pipelines are up to date.\n");
+}
+
+TEST_F(DvcData, ReproStopsAtAFailureAndRecordsNothingForIt) {
+  ASSERT_EQ(Sh("dvc init -q && echo in > in.txt && cat > dvc.yaml <<'EOF'\n"
+               "stages:\n"
+               "  first:\n"
+               "    cmd: cp in.txt mid.txt\n"
+               "    deps: [in.txt]\n"
+               "    outs: [mid.txt]\n"
+               "  broken:\n"
+               "    cmd: cat mid.txt > out.txt && exit 3\n"
+               "    deps: [mid.txt]\n"
+               "    outs: [out.txt]\n"
+               "  after:\n"
+               "    cmd: cp out.txt final.txt\n"
+               "    deps: [out.txt]\n"
+               "    outs: [final.txt]\n"
+               "EOF")
+                .rc,
+            0);
+  Ran repro = Sh("dvc repro", "", true);
+  EXPECT_EQ(repro.rc, 1);
+  EXPECT_NE(repro.out.find("ERROR: failed to reproduce 'broken': failed to run: cat mid.txt > "
+                           "out.txt && exit 3, exited with code 3"),
+            std::string::npos)
+      << repro.out;
+  EXPECT_FALSE(std::filesystem::exists(repo_ + "/final.txt"));  // `after` never ran
+  std::string lock = Read(repo_ + "/dvc.lock");
+  EXPECT_NE(lock.find("  first:"), std::string::npos) << lock;
+  EXPECT_EQ(lock.find("  broken:"), std::string::npos) << lock;
+  // Fixed, the next repro runs only what is left.
+  ASSERT_EQ(Sh("sed -i 's/ && exit 3//' dvc.yaml").rc, 0);
+  Ran again = Sh("dvc repro");
+  EXPECT_EQ(again.rc, 0);
+  EXPECT_NE(again.out.find("Stage 'first' didn't change, skipping"), std::string::npos)
+      << again.out;
+  EXPECT_EQ(Read(repo_ + "/final.txt"), "in\n");
+}
+
+TEST_F(DvcData, ReproAlwaysChangedFrozenAndForce) {
+  ASSERT_EQ(Sh("dvc init -q && cat > dvc.yaml <<'EOF'\n"
+               "stages:\n"
+               "  clock:\n"
+               "    cmd: echo tick >> ticks.txt\n"
+               "    always_changed: true\n"
+               "  frozen:\n"
+               "    cmd: echo ran >> frozen.txt\n"
+               "    frozen: true\n"
+               "EOF")
+                .rc,
+            0);
+  ASSERT_EQ(Sh("dvc repro -q && dvc repro -q").rc, 0);
+  EXPECT_EQ(Read(repo_ + "/ticks.txt"), "tick\ntick\n");  // always changed: runs every time
+  EXPECT_FALSE(std::filesystem::exists(repo_ + "/frozen.txt"));
+  ASSERT_EQ(Sh("dvc repro -q -f frozen").rc, 0);
+  EXPECT_EQ(Read(repo_ + "/frozen.txt"), "ran\n");
+}
+
 }  // namespace
 }  // namespace cairn
