@@ -62,7 +62,7 @@ struct AddOptions : Common {
 
 core::Status RunAdd(Context& ctx, const AddOptions& o) {
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
-  ProgressBar bar(ctx.env, "adding", 0);
+  ProgressBar bar(ctx.env, "files", 0);
   CAIRN_ASSIGN_OR_RETURN(data::AddResult result,
                          data::Add(*repo, o.targets, [&bar] { bar.Add(); }));
   bar.Finish();
@@ -137,11 +137,15 @@ struct TransferCliOptions : Common {
   bool force = false;
 };
 
-data::TransferOptions ToTransfer(const TransferCliOptions& o) {
+data::TransferOptions ToTransfer(const TransferCliOptions& o, ProgressBar* bar) {
   data::TransferOptions options;
   options.targets = o.targets;
   options.remote = o.remote;
   options.jobs = static_cast<size_t>(std::max(o.jobs, 0));
+  if (bar != nullptr && !o.quiet) {
+    options.on_start = [bar](size_t total) { bar->SetTotal(total); };
+    options.on_object = [bar] { bar->Add(); };
+  }
   return options;
 }
 
@@ -158,7 +162,9 @@ std::string CheckoutSummary(const data::Repo& repo, const data::CheckoutResult& 
 
 core::Status RunPush(Context& ctx, const TransferCliOptions& o) {
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
-  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Push(*repo, ToTransfer(o)));
+  ProgressBar bar(ctx.env, "pushing", 0);
+  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Push(*repo, ToTransfer(o, &bar)));
+  bar.Finish();
   if (!r.failed.empty()) return TransferFailed("push", "upload", r);
   Print(ctx, o,
         r.transferred == 0 ? std::string("Everything is up to date.\n")
@@ -168,7 +174,9 @@ core::Status RunPush(Context& ctx, const TransferCliOptions& o) {
 
 core::Status RunFetch(Context& ctx, const TransferCliOptions& o) {
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
-  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Fetch(*repo, ToTransfer(o)));
+  ProgressBar bar(ctx.env, "fetching", 0);
+  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Fetch(*repo, ToTransfer(o, &bar)));
+  bar.Finish();
   if (!r.failed.empty()) return TransferFailed("fetch", "download", r);
   Print(ctx, o,
         r.transferred == 0 ? std::string("Everything is up to date.\n")
@@ -178,7 +186,9 @@ core::Status RunFetch(Context& ctx, const TransferCliOptions& o) {
 
 core::Status RunPull(Context& ctx, const TransferCliOptions& o) {
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenRepo(ctx, o));
-  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Pull(*repo, ToTransfer(o), o.force));
+  ProgressBar bar(ctx.env, "pulling", 0);
+  CAIRN_ASSIGN_OR_RETURN(data::TransferResult r, data::Pull(*repo, ToTransfer(o, &bar), o.force));
+  bar.Finish();
   if (!r.failed.empty()) return TransferFailed("pull", "download", r);
   std::string text = CheckoutSummary(*repo, r.checkout);
   Print(ctx, o, text.empty() ? std::string("Everything is up to date.\n") : text);

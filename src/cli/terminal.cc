@@ -28,19 +28,26 @@ void ProgressBar::Add(uint64_t n) {
   if (!active_) return;
   int64_t now = env_.MonotonicNanos();
   int64_t last = last_draw_ns_.load(std::memory_order_relaxed);
-  if (now - last < 100'000'000 && done < total_) return;
+  if (now - last < 100'000'000 && (total_ == 0 || done < total_)) return;
   if (!last_draw_ns_.compare_exchange_strong(last, now)) return;  // another thread draws
   Draw(done);
 }
 
 void ProgressBar::Draw(uint64_t done) {
   std::lock_guard lock(draw_mu_);
+  uint64_t total = total_.load();
+  if (total == 0) {
+    std::string line = fmt::format("\r{} {}", label_, done);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+    return;
+  }
   constexpr int kWidth = 30;
-  int filled = total_ == 0 ? kWidth : static_cast<int>(kWidth * std::min(done, total_) / total_);
+  int filled = static_cast<int>(kWidth * std::min(done, total) / total);
   std::string bar(static_cast<size_t>(filled), '=');
   if (filled < kWidth) bar += '>';
   bar.resize(kWidth, ' ');
-  std::string line = fmt::format("\r{} [{}] {}/{}", label_, bar, done, total_);
+  std::string line = fmt::format("\r{} [{}] {}/{}", label_, bar, done, total);
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }

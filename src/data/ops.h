@@ -3,6 +3,7 @@
 // printing (cairn's way, or DVC's exact text under the `dvc` name) is the caller's.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -129,6 +130,10 @@ struct TransferOptions {
   std::vector<std::string> targets;
   std::string remote;  // empty: core.remote
   size_t jobs = 0;     // parallel transfers; 0: the remote's `jobs`, else 4 per core
+  /// Called (from any thread) with the number of objects to move, once known, then after
+  /// each object moved. For progress bars.
+  std::function<void(size_t total)> on_start;
+  std::function<void()> on_object;
 };
 
 struct TransferResult {

@@ -236,11 +236,13 @@ core::Result<TransferResult> Push(Repo& repo, const TransferOptions& options) {
   }
   std::atomic<size_t> moved{0};
   size_t jobs = JobsFor(options, remote);
+  if (options.on_start) options.on_start(files.size() + needed.trees.size());
   auto upload = [&](const Object& o) -> core::Status {
     std::string path = repo.cache().ObjectPath(o.md5, o.legacy);
     if (!repo.env().Exists(path)) return core::Status::NotFound("not in the cache");
     CAIRN_RETURN_IF_ERROR(remote.store->PutFile(KeyOf(o), path));
     ++moved;
+    if (options.on_object) options.on_object();
     return core::Status::Ok();
   };
   std::set<Object> failed_files;
@@ -290,6 +292,7 @@ core::Result<TransferResult> Fetch(Repo& repo, const TransferOptions& options) {
   for (const Object& o : needed.files) {
     if (!repo.cache().Has(o.md5, o.legacy)) missing.push_back(o);
   }
+  if (options.on_start) options.on_start(missing.size());
   auto download = [&](const Object& o) -> core::Status {
     std::string temp = repo.cache().NewTempPath();
     CAIRN_RETURN_IF_ERROR(repo.env().CreateDirs(core::Dirname(temp)));
@@ -314,6 +317,7 @@ core::Result<TransferResult> Fetch(Repo& repo, const TransferOptions& options) {
                                    : repo.cache().AdoptTemp(temp, o.md5, false);
     if (!placed.ok()) return placed;
     ++moved;
+    if (options.on_object) options.on_object();
     return core::Status::Ok();
   };
   for (auto& [o, why] : ForEachParallel(missing, JobsFor(options, remote), download)) {
