@@ -87,6 +87,27 @@ TEST_F(DvcData, BadInputGivesClearErrors) {
       << cairn.out;
 }
 
+// A DVC 2.x entry (no `hash:` key; md5-dos2unix) is read, checked and checked out as DVC 3
+// does: the CRLF text hashes as if its line ends were LF, the object is in the legacy layout.
+TEST_F(DvcData, Legacy2xEntries) {
+  ASSERT_EQ(Sh("dvc init -q && printf 'a\r\nb\r\n' > t.txt && h=$(printf 'a\nb\n' | md5sum | "
+               "cut -c1-32) && printf 'outs:\n- md5: %s\n  size: 6\n  path: t.txt\n' $h > "
+               "t.txt.dvc && mkdir -p .dvc/cache/$(echo $h | cut -c1-2) && cp t.txt "
+               ".dvc/cache/$(echo $h | cut -c1-2)/$(echo $h | cut -c3-)")
+                .rc,
+            0);
+  EXPECT_EQ(Sh("dvc status").out, "Data and pipelines are up to date.\n");
+  ASSERT_EQ(Sh("rm t.txt && dvc checkout -q").rc, 0);
+  EXPECT_EQ(Read(repo_ + "/t.txt"), "a\r\nb\r\n");
+  ASSERT_EQ(Sh("printf 'changed\r\n' > t.txt").rc, 0);
+  EXPECT_EQ(Sh("dvc status --json").out,
+            "{\"t.txt.dvc\": [{\"changed outs\": {\"t.txt\": \"modified\"}}]}\n");
+  // Saving it again writes a 3.x entry, with the raw bytes' md5.
+  ASSERT_EQ(Sh("dvc commit -q").rc, 0);
+  EXPECT_NE(Read(repo_ + "/t.txt.dvc").find("hash: md5"), std::string::npos);
+  EXPECT_EQ(Sh("dvc status").out, "Data and pipelines are up to date.\n");
+}
+
 TEST_F(DvcData, ReproRunsIndependentStagesInParallelWithJobs) {
   // `a` succeeds only if `b` starts while `a` runs: true with -j 2, impossible with -j 1.
   ASSERT_EQ(Sh("dvc init -q && cat > dvc.yaml <<'EOF'\n"
