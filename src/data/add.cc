@@ -42,6 +42,7 @@ core::Status SaveDvcFile(Repo& repo, WorkspaceHasher& hasher, const std::string&
     if (out.cache) options.cache = &repo.cache();
     options.on_file = on_file;
     options.skip = [&repo, &rel](std::string_view sub, bool is_dir) {
+      if (!is_dir && repo.IgnoreIsTrivial()) return false;  // built-in names are checked first
       return repo.Ignored(rel + "/" + std::string(sub), is_dir);
     };
     CAIRN_ASSIGN_OR_RETURN(std::optional<PathHash> hashed, hasher.Hash(rel, options));

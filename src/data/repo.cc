@@ -111,7 +111,9 @@ std::string Repo::Display(std::string_view repo_path) const {
 bool Repo::Ignored(std::string_view path, bool is_dir) {
   if (IsBuiltinIgnored(core::Basename(path))) return true;
   std::lock_guard lock(ignore_mu_);
-  return ignore_->Skip(path, is_dir);
+  bool skip = ignore_->Skip(path, is_dir);
+  ignore_trivial_.store(ignore_->rules().OnlyBuiltins(), std::memory_order_release);
+  return skip;
 }
 
 core::Result<Repo::StageFiles> Repo::FindStageFiles() {

@@ -9,6 +9,7 @@
 // thread-safe); opening, locking and saving happen on the command's thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -82,6 +83,10 @@ class Repo {
 
   /// .dvcignore's verdict for a repo-relative path (thread-safe).
   bool Ignored(std::string_view path, bool is_dir);
+  /// True while no .dvcignore pattern applies anywhere loaded so far: a file whose directory
+  /// was already walked is then ignored only if its name is built-in (IsBuiltinIgnored).
+  /// Lets walks skip the per-file question.
+  bool IgnoreIsTrivial() const { return ignore_trivial_.load(std::memory_order_acquire); }
 
   /// Saves what the stat cache learned.
   core::Status SaveState() { return state_->Save(); }
@@ -100,6 +105,7 @@ class Repo {
   std::unique_ptr<IgnoreFilter> ignore_;
   std::unique_ptr<sys::ThreadPool> pool_;
   std::mutex ignore_mu_;  // IgnoreFilter loads rules lazily: one caller at a time
+  std::atomic<bool> ignore_trivial_{false};
 };
 
 }  // namespace cairn::data

@@ -44,6 +44,7 @@ core::Result<std::string> EntryState(Repo& repo, WorkspaceHasher& hasher, const 
   HashOptions options;
   options.legacy = entry.legacy;
   options.skip = [&repo, &rel](std::string_view sub, bool is_dir) {
+    if (!is_dir && repo.IgnoreIsTrivial()) return false;  // built-in names are checked first
     return repo.Ignored(rel + "/" + std::string(sub), is_dir);
   };
   CAIRN_ASSIGN_OR_RETURN(std::optional<PathHash> now, hasher.Hash(rel, options));

@@ -4,16 +4,17 @@ namespace cairn::sys {
 
 Result<std::string> Env::ReadFile(std::string_view path) {
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<SequentialFile> file, OpenSequential(path));
-  std::string out;
-  constexpr size_t kChunk = 1 << 16;
+  // Sized to the file (plus one byte, to see the end in one read); doubled if it grew.
+  Result<FileInfo> info = Stat(path);
+  std::string out(info.ok() ? static_cast<size_t>(info->size) + 1 : size_t{1} << 16, '\0');
+  size_t filled = 0;
   for (;;) {
-    size_t old_size = out.size();
-    out.resize(old_size + kChunk);
-    Result<size_t> n = file->Read(out.data() + old_size, kChunk);
-    if (!n.ok()) return n.status();
-    out.resize(old_size + *n);
-    if (*n == 0) break;
+    if (filled == out.size()) out.resize(out.size() * 2);
+    CAIRN_ASSIGN_OR_RETURN(size_t n, file->Read(out.data() + filled, out.size() - filled));
+    if (n == 0) break;
+    filled += n;
   }
+  out.resize(filled);
   return out;
 }
 
