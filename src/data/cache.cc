@@ -92,11 +92,15 @@ core::Status Cache::Place(std::string_view temp, std::string_view md5, bool lega
 }
 
 core::Result<std::string> Cache::AddFile(std::string_view src,
-                                         std::optional<std::string_view> known_md5) {
+                                         std::optional<std::string_view> known_md5,
+                                         std::optional<uint64_t> size) {
   if (known_md5 && Has(*known_md5)) return std::string(*known_md5);
-  CAIRN_ASSIGN_OR_RETURN(sys::FileInfo info, env_.Stat(src));
+  if (!size) {
+    CAIRN_ASSIGN_OR_RETURN(sys::FileInfo info, env_.Stat(src));
+    size = info.size;
+  }
 
-  if (info.size >= kKernelCopyThreshold) {
+  if (*size >= kKernelCopyThreshold) {
     CAIRN_RETURN_IF_ERROR(env_.CreateDirs(core::JoinPath(dir_, "files/md5")));
     // Two readers of the same (cached) pages: the kernel copies, this thread hashes.
     std::string temp = NewTempPath();
@@ -116,7 +120,7 @@ core::Result<std::string> Cache::AddFile(std::string_view src,
   // Small files: read whole, hashed, then created under their name in one atomic step.
   CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<sys::SequentialFile> in, env_.OpenSequential(src));
   thread_local std::string buffer;
-  buffer.resize(info.size + kChunk);
+  buffer.resize(*size + kChunk);
   size_t filled = 0;
   for (;;) {
     if (filled == buffer.size()) buffer.resize(buffer.size() * 2);  // it grew meanwhile

@@ -39,8 +39,10 @@ class Cache {
   /// Stores the bytes of the workspace file `src` as an object, hashing them on the way (one
   /// read; large files are copied by the kernel while they are hashed). Returns the md5.
   /// When `known_md5` is given and that object exists, nothing is read.
+  /// `size`, when the caller already stat'ed the file, saves a stat.
   core::Result<std::string> AddFile(std::string_view src,
-                                    std::optional<std::string_view> known_md5 = std::nullopt);
+                                    std::optional<std::string_view> known_md5 = std::nullopt,
+                                    std::optional<uint64_t> size = std::nullopt);
   /// Stores `bytes` as the object `md5` (e.g. a `.dir` tree), if absent.
   core::Status AddBytes(std::string_view md5, std::string_view bytes, bool legacy = false);
   /// An object's bytes (for `.dir` trees). NotFound names the object.

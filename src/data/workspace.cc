@@ -45,8 +45,9 @@ core::Result<std::string> WorkspaceHasher::HashFile(const std::string& rel,
   if (known && (options.cache == nullptr || options.cache->Has(*known))) return *known;
   std::string abs = core::JoinPath(root_, rel);
   int64_t hashed_ns = env_.NowMicros() * 1000;
-  core::Result<std::string> md5 =
-      options.cache != nullptr ? options.cache->AddFile(abs, known) : sys::HashFile(env_, abs);
+  core::Result<std::string> md5 = options.cache != nullptr
+                                      ? options.cache->AddFile(abs, known, info.size)
+                                      : sys::HashFile(env_, abs);
   if (md5.ok()) state_.Record(rel, info, *md5, hashed_ns);
   return md5;
 }
