@@ -106,7 +106,14 @@ Result<ArtifactLocation> ArtifactLocation::Resolve(ServerState& state, std::stri
   CAIRN_ASSIGN_OR_RETURN(core::Uri uri, core::Uri::Parse(root_uri));
   if (uri.scheme == "mlflow-artifacts") {
     CAIRN_ASSIGN_OR_RETURN(ArtifactLocation location, ProxyRoot(state));
-    CAIRN_ASSIGN_OR_RETURN(location.prefix_, SafeArtifactPath(uri.DecodedPath(), true));
+    // mlflow-artifacts:/<p> and mlflow-artifacts://host:port/<p> both name <p>.
+    std::string path = uri.DecodedPath();
+    size_t start = path.find_first_not_of('/');
+    CAIRN_ASSIGN_OR_RETURN(
+        location.prefix_,
+        SafeArtifactPath(
+            start == std::string::npos ? std::string_view() : std::string_view(path).substr(start),
+            true));
     if (!location.local_dir_.empty() && !location.prefix_.empty()) {
       location.local_dir_ = core::JoinPath(location.local_dir_, location.prefix_);
       location.prefix_.clear();

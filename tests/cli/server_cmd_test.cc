@@ -123,6 +123,7 @@ TEST(ServerCmdTest, ServesOnAFreePortAndStopsOnSigterm) {
   ASSERT_TRUE(http.ok());
   EXPECT_EQ(Status(**http, url + "/health"), 200);
   EXPECT_EQ(Status(**http, url + "/api/2.0/mlflow/experiments/get?experiment_id=0"), 200);
+  http->reset();  // an idle keep-alive connection would delay the stop
   EXPECT_EQ(server.StopWith(SIGTERM), 0) << server.output();
 }
 
@@ -163,6 +164,7 @@ TEST(ServerCmdTest, AddUserThenAuthenticate) {
   EXPECT_EQ(Status(**http, api), 401);
   EXPECT_EQ(Status(**http, api, {{"Authorization", "Basic " + core::Base64Encode("ann:pa55word")}}),
             200);
+  http->reset();
   EXPECT_EQ(server.StopWith(SIGTERM), 0) << server.output();
 }
 

@@ -113,6 +113,7 @@ class ApiServer {
   }
 
   ~ApiServer() {
+    client_.reset();  // closes its keep-alive connections, which would delay Wait()
     if (server_) {
       server_->Stop();
       server_->Wait();

@@ -22,7 +22,7 @@ std::string CreateRun(ApiServer& api, std::string* experiment_id = nullptr) {
   std::string exp = CreateExperiment(api, UniqueName(".exp"));
   if (experiment_id != nullptr) *experiment_id = exp;
   Reply reply = api.Post("/mlflow/runs/create",
-                         fmt::format(R"({{"experiment_id": {}, "start_time": 1000})", Q(exp)));
+                         fmt::format(R"({{"experiment_id": {}, "start_time": 1000}})", Q(exp)));
   EXPECT_EQ(reply.status, 200) << reply;
   return reply.Str("run.info.run_id");
 }
@@ -476,8 +476,12 @@ TEST(TrackingApiTest, LogModelInputsAndOutputs) {
   std::string exp;
   std::string run_id = CreateRun(api, &exp);
   std::string run = fmt::format(R"("run_id": {})", Q(run_id));
-  Reply reply = api.Post("/mlflow/runs/log-model",
-                         "{" + run + R"(, "model_json": "{\"artifact_path\": \"m\"}"})");
+  std::string model_json = fmt::format(
+      R"({{"artifact_path": "m", "run_id": "{}", "utc_time_created": "2024-01-01 00:00:00.000000", )"
+      R"("flavors": {{"python_function": {{}}}}}})",
+      run_id);
+  Reply reply =
+      api.Post("/mlflow/runs/log-model", "{" + run + ", \"model_json\": " + Q(model_json) + "}");
   ASSERT_EQ(reply.status, 200) << reply;
   reply = api.Post("/mlflow/runs/log-model", "{" + run + "}");
   EXPECT_EQ(reply.status, 400) << reply;
