@@ -140,8 +140,13 @@ void RegisterServerCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--artifacts-destination", config.artifacts_destination,
                   "Where the artifact proxy keeps files (a directory or s3://bucket/prefix)")
       ->capture_default_str();
-  cmd->add_flag("--serve-artifacts,!--no-serve-artifacts", config.serve_artifacts,
-                "Serve the artifact proxy (default: on)");
+  server::ServerConfig* serve = &config;
+  cmd->add_flag_callback(
+      "--serve-artifacts", [serve] { serve->serve_artifacts = true; },
+      "Serve the artifact proxy under /api/2.0/mlflow-artifacts (the default)");
+  cmd->add_flag_callback(
+      "--no-serve-artifacts", [serve] { serve->serve_artifacts = false; },
+      "Do not: clients then write artifacts to --default-artifact-root themselves");
   cmd->add_option("--host", config.host, "The address to listen on")->capture_default_str();
   cmd->add_option("-p,--port", config.port, "The port to listen on (0: any free one)")
       ->capture_default_str();

@@ -147,7 +147,7 @@ TEST(ServerCmdTest, AddUserThenAuthenticate) {
   ASSERT_TRUE(dir.ok());
   std::string auth_file = dir->Path("users.htpasswd");
   std::string command = testing::BinaryDir() + "/src/cli/cairn server add-user --auth-file " +
-                        auth_file + " ann 2>&1";
+                        auth_file + " ann >/dev/null 2>&1";
   FILE* pipe = ::popen(command.c_str(), "w");
   ASSERT_NE(pipe, nullptr);
   std::fputs("pa55word\n", pipe);
