@@ -137,11 +137,20 @@ void UploadArtifact(ServerState& state, const net::ServerRequest& request,
   Result<std::string> key = ProxiedPath(request);
   if (!key.ok()) return response.SetError(key.status());
   if (!state.artifacts_dir.empty()) {
-    // A directory in the way is the client's mistake, not the server's.
+    // A directory where the file goes, or a file where a directory goes, is the client's
+    // mistake (400), not the server's (500).
     std::string path = core::JoinPath(state.artifacts_dir, *key);
     if (state.env->IsDirectory(path)) {
       return response.SetError(Status::InvalidArgument(
           fmt::format("Cannot upload to '{}': it is a directory of artifacts", *key)));
+    }
+    for (std::string_view parent = core::Dirname(*key); !parent.empty() && parent != ".";
+         parent = core::Dirname(parent)) {
+      std::string parent_path = core::JoinPath(state.artifacts_dir, parent);
+      if (state.env->Exists(parent_path) && !state.env->IsDirectory(parent_path)) {
+        return response.SetError(Status::InvalidArgument(
+            fmt::format("Cannot upload to '{}': '{}' is a file, not a directory", *key, parent)));
+      }
     }
   }
   Status status = state.artifacts->Put(*key, request.body);

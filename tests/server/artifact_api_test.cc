@@ -74,6 +74,9 @@ TEST(ArtifactApiTest, UploadListDownloadDelete) {
   // A directory is not a file to download.
   ASSERT_EQ(api.Send("PUT", Under(base + "/d/f"), "x").status, 200);
   EXPECT_EQ(api.Send("GET", Under(base + "/d")).status, 404);
+  // Uploads that collide with what is there are the client's mistake: 400, not 500.
+  EXPECT_EQ(api.Send("PUT", Under(base + "/d"), "x").status, 400);
+  EXPECT_EQ(api.Send("PUT", Under(base + "/d/f/g"), "x").status, 400);
 }
 
 TEST(ArtifactApiTest, EveryPathEscapeIsRefused) {
