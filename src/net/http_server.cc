@@ -309,6 +309,12 @@ void HttplibServer::Handle(const httplib::Request& req, httplib::Response& res) 
 
 void HttplibServer::Write(ServerRequest& request, ServerResponse& response, Clock::time_point start,
                           httplib::Response& res) {
+  if (response.status < 100 || response.status > 999) {
+    int status = response.status;
+    response = ServerResponse();
+    response.SetError(Status::Internal(fmt::format("{} {}: the handler set HTTP status {}",
+                                                   request.method, request.raw_path, status)));
+  }
   std::shared_ptr<OpenFile> file;
   uint64_t file_size = 0;
   if (response.body_file) {
@@ -319,11 +325,6 @@ void HttplibServer::Write(ServerRequest& request, ServerResponse& response, Cloc
       response = ServerResponse();
       response.SetError(opened.status());
     }
-  }
-  if (response.status < 100 || response.status > 999) {
-    response.SetError(
-        Status::Internal(fmt::format("{} {}: the handler set HTTP status {}", request.method,
-                                     request.raw_path, response.status)));
   }
 
   res.status = response.status;

@@ -345,7 +345,13 @@ TEST_F(ServerTest, AThrowingHandlerGets500AndTheServerKeepsServing) {
   router.Add("GET", "/boom",
              [](const ServerRequest&, ServerResponse&) { throw std::runtime_error("kaboom"); });
   router.Add("GET", "/int", [](const ServerRequest&, ServerResponse&) { throw 42; });
+  router.Add("GET", "/status",
+             [](const ServerRequest&, ServerResponse& response) { response.status = 42; });
   Start(std::move(router));
+  Response bad_status = Send("GET", "/status");
+  EXPECT_EQ(bad_status.status, 500);
+  EXPECT_NE(bad_status.body.find("the handler set HTTP status 42"), std::string::npos)
+      << bad_status.body;
   for (int i = 0; i < 3; ++i) {
     Response boom = Send("GET", "/boom");
     EXPECT_EQ(boom.status, 500);
