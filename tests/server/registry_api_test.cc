@@ -159,7 +159,8 @@ TEST(RegistryApiTest, ModelVersionsAsMlflowWritesThem) {
       404);
   EXPECT_EQ(CreateVersion(api, name).Str("model_version.version"), "3");  // never reused
 
-  reply = api.Post("/mlflow/model-versions/create", R"({"name": "no-such-model", "source": "s3://b/x"})");
+  reply = api.Post("/mlflow/model-versions/create",
+                   R"({"name": "no-such-model", "source": "s3://b/x"})");
   EXPECT_EQ(reply.status, 404) << reply;
   reply = api.Post("/mlflow/model-versions/create", fmt::format(R"({{"name": {}}})", Q(name)));
   EXPECT_EQ(reply.status, 400) << reply;
