@@ -21,6 +21,7 @@ constexpr std::array kCommandGroups = {
     CommandGroup{"data", RegisterDataCommands},
     CommandGroup{"hash", RegisterHashCommands},
     CommandGroup{"pipeline", RegisterPipelineCommands},
+    CommandGroup{"server", RegisterServerCommands},
 };
 
 // The hint line printed after a UsageError's message, if any, follows this marker.
