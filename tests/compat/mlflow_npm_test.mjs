@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const MLflow = require('mlflow').default;
+const MLflow = require('mlflow');
 
 const cairn = process.env.CAIRN_BIN;
 let dir;
