@@ -137,16 +137,17 @@ void BM_GetRun(benchmark::State& state) {
 BENCHMARK(BM_GetRun)->Unit(benchmark::kMicrosecond);
 
 void BM_SearchRuns10k(benchmark::State& state) {
-  static Fixture* f = [] {
-    auto* fixture = new Fixture(OpenStore("search.db"));
+  // Built once, removed at exit.
+  static Fixture fixture = [] {
+    Fixture fixture = OpenStore("search.db");
     for (int i = 0; i < 10'000; ++i) {
-      const std::string run_id = NewRun(*fixture->store, 1'700'000'000'000 + i);
+      const std::string run_id = NewRun(*fixture.store, 1'700'000'000'000 + i);
       std::vector<track::Metric> metrics = {
           {"acc", static_cast<double>((i * 7919) % 10'000) / 10'000.0, 1000, 0, "", "", ""},
           {"loss", 1.0 / (i + 1), 1000, 0, "", "", ""}};
       Check(
-          fixture->store->LogBatch(
-              run_id, metrics, {{"lr", i % 2 ? "0.1" : "0.01"}, {"depth", "3"}}, {{"team", "red"}}),
+          fixture.store->LogBatch(run_id, metrics, {{"lr", i % 2 ? "0.1" : "0.01"}, {"depth", "3"}},
+                                  {{"team", "red"}}),
           "log batch");
     }
     return fixture;
@@ -157,7 +158,7 @@ void BM_SearchRuns10k(benchmark::State& state) {
   request.order_by = {"metrics.acc DESC"};
   if (state.range(0) == 1) request.filter = "params.lr = '0.1' AND metrics.loss < 0.5";
   for (auto _ : state) {
-    Result<track::Page<track::Run>> page = f->store->SearchRuns(request);
+    Result<track::Page<track::Run>> page = fixture.store->SearchRuns(request);
     Check(page.status(), "search");
     if (page->items.size() != 100) std::abort();
   }

@@ -232,8 +232,10 @@ Status SqlTrackingStore::WriteTags(db::Connection& conn, const StoredRun& run,
       conn.Prepare("INSERT INTO tags (run_key, key, value) VALUES (?, ?, ?) "
                    "ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value"));
   for (const Tag& tag : tags) {
-    if (tag.key == kRunNameTag) {  // the run's name and its tag stay the same
-      CAIRN_RETURN_IF_ERROR(RenameRun(conn, run, tag.value));
+    if (tag.key == kRunNameTag) {
+      // The run's name and its tag stay the same; an empty name changes neither (MLflow's
+      // set_tag renames through update_run_info, which ignores an empty name).
+      if (!tag.value.empty()) CAIRN_RETURN_IF_ERROR(RenameRun(conn, run, tag.value));
       continue;
     }
     upsert.Bind(1, run.key).Bind(2, std::string_view(tag.key)).Bind(3, std::string_view(tag.value));

@@ -190,22 +190,22 @@ Result<Run> SqlTrackingStore::CreateRun(const CreateRunRequest& request) {
   const std::string experiment_id = request.experiment_id.empty() ? "0" : request.experiment_id;
   for (const Tag& tag : request.tags) CAIRN_RETURN_IF_ERROR(ValidateTag(tag));
   std::vector<Tag> tags = SortedUniqueTags(request.tags);
-  const Tag* name_tag = nullptr;
+  std::string tag_name;  // the mlflow.runName tag's value; empty counts as none (as in MLflow)
   for (const Tag& tag : tags) {
-    if (tag.key == kRunNameTag) name_tag = &tag;
+    if (tag.key == kRunNameTag) tag_name = tag.value;
   }
-  if (!request.run_name.empty() && name_tag != nullptr && name_tag->value != request.run_name) {
+  if (!request.run_name.empty() && !tag_name.empty() && tag_name != request.run_name) {
     return Status::InvalidArgument(fmt::format(
         "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different "
         "values (run_name='{}', mlflow.runName='{}').",
-        request.run_name, name_tag->value));
+        request.run_name, tag_name));
   }
-  std::string run_name = !request.run_name.empty() ? request.run_name
-                         : name_tag != nullptr     ? name_tag->value
-                                                   : NewRunName();
-  if (name_tag == nullptr) {
+  const std::string run_name = !request.run_name.empty() ? request.run_name
+                               : !tag_name.empty()       ? tag_name
+                                                         : NewRunName();
+  if (tag_name.empty()) {
     tags.push_back(Tag{std::string(kRunNameTag), run_name});
-    std::sort(tags.begin(), tags.end(), [](const Tag& a, const Tag& b) { return a.key < b.key; });
+    tags = SortedUniqueTags(tags);
   }
 
   Run run;

@@ -77,7 +77,8 @@ CREATE TABLE latest_metrics (
   step INTEGER NOT NULL,
   PRIMARY KEY (run_key, key)
 ) WITHOUT ROWID;
-CREATE INDEX latest_metrics_by_key ON latest_metrics (key, value);
+-- No (key, value) index: searches look metrics up per run by this key (run_query.h), so such
+-- an index would only cost a page write per logged point.
 
 CREATE TABLE params (
   run_key INTEGER NOT NULL REFERENCES runs (run_key),

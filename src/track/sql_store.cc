@@ -80,10 +80,15 @@ Status SqlTrackingStore::Write(const std::function<Status(db::Connection&)>& bod
 Status SqlTrackingStore::Read(const std::function<Status(db::Connection&)>& body) {
   CAIRN_ASSIGN_OR_RETURN(Session session, Connect());
   db::Connection& conn = session.conn();
-  // A deferred transaction: every SELECT of the call reads the same snapshot.
-  CAIRN_RETURN_IF_ERROR(conn.Exec("BEGIN"));
+  // A deferred transaction: every SELECT of the call reads the same snapshot. (Prepared, so
+  // the cache spares parsing BEGIN and COMMIT on every call.)
+  auto run = [&](std::string_view sql) -> Status {
+    CAIRN_ASSIGN_OR_RETURN(db::Statement statement, conn.Prepare(sql));
+    return statement.Run();
+  };
+  CAIRN_RETURN_IF_ERROR(run("BEGIN"));
   Status status = body(conn);
-  Status end = conn.Exec(status.ok() ? "COMMIT" : "ROLLBACK");
+  Status end = run(status.ok() ? "COMMIT" : "ROLLBACK");
   return status.ok() ? end : status;
 }
 
