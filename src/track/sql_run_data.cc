@@ -8,6 +8,8 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
+#include <unordered_map>
 
 #include "core/json.h"
 #include "core/strings.h"
@@ -123,6 +125,12 @@ Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const StoredRun& run
                    "timestamp = excluded.timestamp, step = excluded.step "
                    "WHERE (excluded.step, excluded.timestamp, excluded.value) > "
                    "(latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)"));
+  // The batch's greatest new point per key, so latest_metrics gets one upsert per key, not one
+  // per point (a batch of 100 points of 10 metrics costs 10).
+  auto order = [](const Metric& m) {
+    return std::tuple(m.step, m.timestamp, std::isnan(m.value) ? 0.0 : m.value);
+  };
+  std::unordered_map<std::string_view, const Metric*> greatest;
   for (const Metric& metric : metrics) {
     const bool is_nan = std::isnan(metric.value);
     const double value = is_nan ? 0.0 : metric.value;
@@ -137,13 +145,10 @@ Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const StoredRun& run
         .Bind(9, std::string_view(metric.dataset_digest));
     CAIRN_RETURN_IF_ERROR(history.Run());
     if (history.changes() == 0) continue;  // an exact duplicate: already counted
-    latest.Bind(1, run.key)
-        .Bind(2, std::string_view(metric.key))
-        .Bind(3, value)
-        .Bind(4, is_nan ? 1 : 0)
-        .Bind(5, metric.timestamp)
-        .Bind(6, metric.step);
-    CAIRN_RETURN_IF_ERROR(latest.Run());
+    auto [at, inserted] = greatest.try_emplace(metric.key, &metric);
+    if (!inserted && order(metric) > order(*at->second)) {
+      at->second = &metric;  // strictly greater: of equal points the first stays, as in SQL
+    }
     if (!metric.model_id.empty()) {
       // MLflow 3: a metric measured on a logged model is also the model's.
       CAIRN_ASSIGN_OR_RETURN(
@@ -163,6 +168,18 @@ Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const StoredRun& run
           .Bind(9, std::string_view(metric.model_id));
       CAIRN_RETURN_IF_ERROR(model.Run());
     }
+  }
+  for (const auto& [key, best] : greatest) {
+    const Metric& metric = *best;
+    const bool is_nan = std::isnan(metric.value);
+    const double value = is_nan ? 0.0 : metric.value;
+    latest.Bind(1, run.key)
+        .Bind(2, std::string_view(metric.key))
+        .Bind(3, value)
+        .Bind(4, is_nan ? 1 : 0)
+        .Bind(5, metric.timestamp)
+        .Bind(6, metric.step);
+    CAIRN_RETURN_IF_ERROR(latest.Run());
   }
   return Status::Ok();
 }

@@ -66,6 +66,29 @@ TEST_P(StoreTest, LatestMetricIsTheGreatestByStepTimestampValueNotTheLastWritten
   EXPECT_EQ(History(store(), run.run_id, "loss").size(), 5u);
 }
 
+TEST_P(StoreTest, LatestMetricOfABatchIsItsGreatestPointPerKeyAgainstTheStoredOne) {
+  RunInfo run = NewRun("0");
+  ASSERT_OK(store().LogMetric(run.run_id, MakeMetric("acc", 0.9, 10, 5)));
+  // In one batch: a "loss" whose greatest point comes first, an "acc" whose points all lose
+  // to the stored one but one, and a key seen once.
+  ASSERT_OK(store().LogBatch(run.run_id,
+                             {MakeMetric("loss", 3.0, 10, 9), MakeMetric("acc", 0.1, 99, 4),
+                              MakeMetric("loss", 2.0, 11, 8), MakeMetric("acc", 0.2, 5, 6),
+                              MakeMetric("acc", 0.3, 1, 5), MakeMetric("f1", 0.7, 1, 0)},
+                             {}, {}));
+  track::Run got = MustGetRun(run.run_id);
+  const Metric* loss = FindMetric(got.data.metrics, "loss");
+  const Metric* acc = FindMetric(got.data.metrics, "acc");
+  const Metric* f1 = FindMetric(got.data.metrics, "f1");
+  ASSERT_TRUE(loss && acc && f1);
+  EXPECT_EQ(loss->value, 3.0);
+  EXPECT_EQ(loss->step, 9);
+  EXPECT_EQ(acc->value, 0.2);  // step 6 beats the stored step 5
+  EXPECT_EQ(acc->step, 6);
+  EXPECT_EQ(f1->value, 0.7);
+  EXPECT_EQ(History(store(), run.run_id, "acc").size(), 4u);
+}
+
 TEST_P(StoreTest, MetricHistoryIsAppendOnlyAndDropsExactDuplicates) {
   RunInfo run = NewRun("0");
   ASSERT_OK(store().LogMetric(run.run_id, MakeMetric("acc", 0.5, 100, 1)));
