@@ -32,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -167,5 +168,45 @@ class FieldReader {
   std::string path_;           // "run.info", "" for the root
   std::shared_ptr<Shared> shared_;
 };
+
+/// A request body under construction: members set in order; the *IfSet forms leave empty
+/// optional fields out, as MLflow's client does.
+class JsonBody {
+ public:
+  JsonBody() : value_(core::Value::Mapping()) {}
+  JsonBody& Str(const char* key, std::string_view value) {
+    return Set(key, core::Value::String(std::string(value)));
+  }
+  JsonBody& StrIfSet(const char* key, std::string_view value) {
+    return value.empty() ? *this : Str(key, value);
+  }
+  JsonBody& Int(const char* key, int64_t value) { return Set(key, core::Value::Int(value)); }
+  JsonBody& Bool(const char* key, bool value) { return Set(key, core::Value::Bool(value)); }
+  /// An array of strings.
+  JsonBody& Strs(const char* key, const std::vector<std::string>& values) {
+    core::Value list = core::Value::Sequence();
+    for (const std::string& v : values) list.Append(core::Value::String(v));
+    return Set(key, std::move(list));
+  }
+  JsonBody& Set(const char* key, core::Value value) {
+    value_.Set(key, std::move(value));
+    return *this;
+  }
+  const core::Value& value() const { return value_; }
+
+ private:
+  core::Value value_;
+};
+
+/// `read` applied to a FieldReader over `answer` (named `what` in messages); the reader's error
+/// when a field had the wrong shape.
+template <class F>
+auto ReadAnswer(const core::Value& answer, std::string_view what, F read)
+    -> Result<std::decay_t<decltype(read(std::declval<const FieldReader&>()))>> {
+  FieldReader r(answer, std::string(what));
+  auto out = read(r);
+  if (!r.status().ok()) return r.status();
+  return out;
+}
 
 }  // namespace cairn::net
