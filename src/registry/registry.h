@@ -53,6 +53,8 @@ Result<Stage> ParseStage(std::string_view name);
 enum class VersionStatus { kPendingRegistration, kFailedRegistration, kReady };
 /// "PENDING_REGISTRATION", "FAILED_REGISTRATION", "READY".
 std::string_view VersionStatusName(VersionStatus status);
+/// The inverse of VersionStatusName (exact names); kInvalidParameterValue otherwise.
+Result<VersionStatus> ParseVersionStatus(std::string_view name);
 
 struct ModelVersion {
   std::string name;
