@@ -12,12 +12,13 @@
 //
 // Ownership and threads: a Connection is used by one thread at a time (stores keep a pool:
 // one connection per worker thread, see ConnectionPool). Statements borrow their connection
-// and must not outlive it; Prepare() keeps a cache of compiled statements, so preparing the
-// same text again is a hash lookup. Errors are Status values: SQLITE_BUSY after the busy
-// timeout is kTemporarilyUnavailable, a constraint violation is kResourceAlreadyExists
-// (UNIQUE/PRIMARY KEY) or kInvalidParameterValue (others), a damaged file kCorruption,
-// anything else kInternalError; every message names the database file and the SQL's first
-// words. No exception leaves this module.
+// and must not outlive it; Prepare() keeps a cache of compiled statements (the 64 most
+// recently used), so preparing the same text again is a lookup, not a compile. Errors are
+// Status values: SQLITE_BUSY after the busy timeout is kTemporarilyUnavailable, a constraint
+// violation is kResourceAlreadyExists (UNIQUE/PRIMARY KEY) or kInvalidParameterValue (others),
+// a damaged file kCorruption, an I/O error, a full disk or a file that cannot be opened
+// kIoError, anything else kInternalError; every message names the database file and the SQL's
+// first words. No exception leaves this module.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +48,9 @@ enum class Dialect { kSqlite, kPostgres };
 class Connection;
 
 /// A prepared statement. Bind positions are 1-based. Move-only; borrows its Connection.
-/// Use: Bind..., then Step() row by row (or Run() for no rows); Reset() happens on re-Bind
-/// after the statement finished, and when the Statement is destroyed (it returns to the
+/// Use: Bind..., then Step() row by row (or Run() for no rows). The statement is reset by a
+/// Bind after it was stepped (earlier bindings stay), by a Step after it finished (it runs
+/// again), and when the Statement is destroyed (it returns, reset and unbound, to the
 /// connection's cache).
 class Statement {
  public:
@@ -131,6 +133,8 @@ class Connection {
   int64_t LastInsertRowId() const;
   /// True while a transaction is open.
   bool InTransaction() const;
+  /// Prepared statements idling in the cache (bounded; for tests and metrics).
+  size_t idle_statements() const { return cache_.size(); }
 
   /// `lhs ILIKE rhs` in this dialect: "lower(lhs) LIKE lower(rhs)" on SQLite (whose LIKE is made
   /// case-sensitive at open, so plain LIKE matches MLflow's). `lhs`/`rhs` are SQL fragments.
@@ -178,7 +182,8 @@ class Transaction {
 };
 
 /// Runs `body` in a Transaction and commits when it returns OK; rolls back otherwise and
-/// returns its Status. Retries the whole body (up to a few times) when BEGIN or COMMIT is busy.
+/// returns its Status. Retries the whole body (up to 3 more times, after 1, 5 and 25 ms) when
+/// BEGIN or COMMIT is busy, so `body` may run more than once: keep its effects in the database.
 Status InTransaction(Connection& conn, const std::function<Status()>& body);
 
 /// One numbered schema step. Versions start at 1 and increase by one.
@@ -197,7 +202,9 @@ Result<int> Migrate(Connection& conn, std::string_view component,
                     std::span<const Migration> migrations);
 
 /// Connections to one database for many threads: Acquire() hands out an idle connection (or
-/// opens a new one), and the lease returns it when destroyed. Thread-safe.
+/// opens a new one, outside the lock), and the lease returns it when destroyed (rolling back a
+/// transaction left open; beyond `max_idle` idle connections it is closed instead).
+/// Thread-safe. The pool must outlive its leases.
 class ConnectionPool {
  public:
   using Opener = std::function<Result<std::unique_ptr<Connection>>()>;

@@ -334,6 +334,10 @@ Result<OrderBy> ParseOrderBy(std::string_view clause) {
   in.SkipSpace();
   Result<Identifier> id = ParseIdentifier(in);
   if (!id.ok()) return invalid();
+  if (id->entity.empty() && !id->key_quoted &&
+      (core::EqualsIgnoreCase(id->key, "ASC") || core::EqualsIgnoreCase(id->key, "DESC"))) {
+    return invalid();  // a direction without a key
+  }
   OrderBy out;
   out.entity = std::move(id->entity);
   out.key = std::move(id->key);

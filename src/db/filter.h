@@ -12,8 +12,12 @@
 //                 or quoted with `backticks` or "double quotes" (then anything but the quote)
 //   op         := = | != | <> | < | <= | > | >= | LIKE | ILIKE | IN | NOT IN   (case-insensitive)
 //   value      := number | 'single' | "double" quoted string | ( quoted, ... )
-// No OR, no parentheses for grouping, no NOT except NOT IN. Errors are kInvalidParameterValue
-// with MLflow's wording where it has one ("Invalid clause(s) in filter string: ...").
+//   number     := -?(digits[.digits] | .digits)([eE][+-]?digits)?
+// No OR, no parentheses for grouping, no NOT except NOT IN; IN and NOT IN take a list and only
+// they do. Inside quotes, a doubled quote or a backslash-escaped one does not end the text, and
+// the text is kept as written (MLflow strips the outer quotes only: 'it''s' is "it''s").
+// Errors are kInvalidParameterValue with MLflow's wording where it has one ("Invalid clause(s)
+// in filter string: 'OR'"), followed by what was expected.
 //
 // Pure functions; thread-safe.
 #pragma once
@@ -68,12 +72,13 @@ core::Result<OrderBy> ParseOrderBy(std::string_view clause);
 
 /// MLflow's page token: base64 of {"offset": N}.
 std::string EncodePageToken(int64_t offset);
-/// The offset in a token; empty token = 0. A token that is not one: kInvalidParameterValue
-/// "Invalid page token, could not base64-decode" (or "...could not parse offset").
+/// The offset (a non-negative integer) in a token; empty token = 0. A token that is not one:
+/// kInvalidParameterValue "Invalid page token, could not base64-decode" (or "...could not
+/// parse offset").
 core::Result<int64_t> DecodePageToken(std::string_view token);
 
-/// SQL LIKE pattern matching with % and _ (no escape character), for filters evaluated in
-/// memory; `ignore_case` folds ASCII case (ILIKE).
+/// SQL LIKE pattern matching with % and _ (no escape character; _ is one UTF-8 character, as in
+/// SQLite), for filters evaluated in memory; `ignore_case` folds ASCII case (ILIKE).
 bool SqlLikeMatch(std::string_view text, std::string_view pattern, bool ignore_case);
 
 }  // namespace cairn::db
