@@ -34,12 +34,17 @@ Result<std::unique_ptr<SqlTrackingStore>> SqlTrackingStore::Open(Config config) 
                            db::Migrate(session.conn(), kTrackingComponent, TrackingMigrations()));
     (void)version;
   }
-  // Experiment 0 was created by the first migration; its location depends on the root.
+  // Experiment 0 was created by the first migration; its location depends on the root, and its
+  // times come from the store's clock like every other.
   CAIRN_RETURN_IF_ERROR(store->Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(db::Statement update,
-                           conn.Prepare("UPDATE experiments SET artifact_location = ? "
-                                        "WHERE experiment_id = 0 AND artifact_location = ''"));
-    update.Bind(1, std::string_view(store->ExperimentArtifactLocation(0)));
+    CAIRN_ASSIGN_OR_RETURN(
+        db::Statement update,
+        conn.Prepare("UPDATE experiments SET artifact_location = ?, creation_time = ?, "
+                     "last_update_time = ? WHERE experiment_id = 0 AND artifact_location = ''"));
+    const int64_t now = store->NowMs();
+    update.Bind(1, std::string_view(store->ExperimentArtifactLocation(0)))
+        .Bind(2, now)
+        .Bind(3, now);
     return update.Run();
   }));
   return store;
