@@ -14,13 +14,28 @@
 // a final `{name...}` (the rest of the path, at least one character, may hold slashes). Literal
 // paths are found with one hash lookup; patterns are tried in the order added. A path no
 // route matches gets 404 with MLflow's JSON error ENDPOINT_NOT_FOUND; a path that matches with
-// another method gets 405. Path parameters arrive percent-decoded; `raw_path` keeps the bytes
-// as sent (so a handler can refuse an encoded "..").
+// another method gets 405 (same error_code, and an Allow header). HEAD without a HEAD route is
+// answered by the GET route (the server sends the head only). Path parameters arrive
+// percent-decoded; `raw_path` keeps the bytes as sent (so a handler can refuse an encoded "..").
+// Patterns match segment by segment on the raw path, so an encoded '/' ("%2F") stays inside
+// its `{name}` segment.
+//
+// HTTP the server answers itself, before any handler: a malformed request (400), a body over
+// max_body_bytes (413, also refused at "Expect: 100-continue"), a too-long target (414); all
+// with MLflow's JSON error BAD_REQUEST. (cpp-httplib 0.11 also calls a target with a second
+// '?' malformed: clients must send a '?' inside the query as %3F, which URL encoders do.)
+// A handler that throws gets 500 INTERNAL_ERROR with the exception's message; the server goes
+// on. Responses are sent as the handler wrote them: uncompressed (whatever Accept-Encoding
+// says), and without applying a Range header (handlers see it and may answer 206 themselves).
 //
 // Threads: handlers run on the server's worker threads, many at once; a Router is immutable
 // once the server starts. The server owns its threads; Stop() makes Wait() return after the
 // requests in flight finish. Keep-alive connections are served until the client closes them or
-// they idle past ServerOptions::keep_alive_timeout.
+// they idle past ServerOptions::keep_alive_timeout. A worker thread serves one connection at a
+// time, idle keep-alive waits included (cpp-httplib's model): with `threads` connections open,
+// the next client waits until one closes or idles out, so size `threads` above the number of
+// connections clients keep open at once. Likewise an idle keep-alive connection delays the end
+// of Wait() after Stop() by up to keep_alive_timeout (cpp-httplib 0.11 does not wake it).
 #pragma once
 
 #include <atomic>
@@ -106,7 +121,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   /// 0: the system picks a free port (read it back with HttpServer::port()).
   uint16_t port = 5000;
-  /// Worker threads; each serves one connection at a time.
+  /// Worker threads; each serves one connection at a time (see the header comment).
   int threads = 8;
   /// Bodies larger than this get 413.
   size_t max_body_bytes = 1ull << 31;
@@ -115,7 +130,10 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{60};
   /// Called for every request before routing; unset: every request proceeds.
   Authenticator authenticate;
-  /// Called after each request with the method, path, status and duration (access log).
+  /// Called after each request with the method, path, status and duration (access log): once
+  /// the response is ready, or for a body_file once its transfer ended; also for the answers
+  /// the server makes itself (400, 413, ...; the request then has no body). Runs on worker
+  /// threads, many at once; an exception it throws is ignored.
   std::function<void(const ServerRequest&, const ServerResponse&, std::chrono::microseconds)>
       on_response;
 };
@@ -143,13 +161,15 @@ class HttpServer {
 class Htpasswd {
  public:
   /// Reads the file. Lines that are blank or start with '#' are skipped; an entry that is not
-  /// bcrypt ($2a$, $2b$, $2y$) is an error naming file:line.
+  /// bcrypt ($2a$, $2b$, $2y$) is an error naming file:line. When a user has two entries, the
+  /// first counts (as in Apache).
   static Result<std::unique_ptr<Htpasswd>> Load(const std::string& path);
   virtual ~Htpasswd() = default;
   virtual bool Verify(std::string_view user, std::string_view password) const = 0;
-  /// An Authenticator for basic auth against this file: lets `open_paths` (e.g. "/health")
-  /// through, and answers others without valid credentials 401 with
-  /// `WWW-Authenticate: Basic realm="<realm>"` and MLflow's JSON error UNAUTHENTICATED.
+  /// An Authenticator for basic auth against this file: lets `open_paths` (e.g. "/health",
+  /// compared with the decoded path, exactly) through, and answers others without valid
+  /// credentials 401 with `WWW-Authenticate: Basic realm="<realm>"` and MLflow's JSON error
+  /// UNAUTHENTICATED. Sets request.user on success.
   static Authenticator Basic(std::shared_ptr<const Htpasswd> users, std::string realm,
                              std::vector<std::string> open_paths);
 };
@@ -157,8 +177,9 @@ class Htpasswd {
 /// A bcrypt hash of `password` ("$2y$<cost>$..."), for `cairn server add-user`.
 Result<std::string> BcryptHash(std::string_view password, int cost = 10);
 
-/// Adds or replaces `user`'s entry in the htpasswd file at `path` (created when absent),
-/// written atomically. A user name with ':' or a newline is kInvalidParameterValue.
+/// Adds or replaces `user`'s entry in the htpasswd file at `path` (created when absent, mode
+/// 0600; an existing file keeps its mode and its other lines), written atomically. An empty user
+/// name, or one with ':' or a line break, is kInvalidParameterValue.
 core::Status HtpasswdSetUser(const std::string& path, std::string_view user,
                              std::string_view password, int cost = 10);
 
