@@ -23,6 +23,7 @@ constexpr std::array kCommandGroups = {
     CommandGroup{"pipeline", RegisterPipelineCommands},
     CommandGroup{"track", RegisterTrackCommands},
     CommandGroup{"model", RegisterModelCommands},
+    CommandGroup{"server", RegisterServerCommands},
 };
 
 // The hint line printed after a UsageError's message, if any, follows this marker.
