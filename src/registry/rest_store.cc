@@ -164,7 +164,10 @@ Result<ModelVersion> RestRegistryStore::CreateModelVersion(
       .StrIfSet("run_id", request.run_id)
       .StrIfSet("run_link", request.run_link)
       .StrIfSet("description", request.description)
-      .StrIfSet("model_id", request.model_id);
+      .StrIfSet("model_id", request.model_id)
+      // Not a field of MLflow's request (its server derives it), so MLflow ignores it; cairn's
+      // server may take it.
+      .StrIfSet("storage_location", request.storage_location);
   if (!request.tags.empty()) body.Set("tags", wire::WriteTags(request.tags));
   return VersionAnswer("POST", "model-versions/create", body);
 }

@@ -5,6 +5,7 @@
 
 #include "core/strings.h"
 #include "track/rest_wire.h"
+#include "track/validation.h"
 
 namespace cairn::track {
 namespace {
@@ -123,6 +124,9 @@ Status RestTrackingStore::RestoreExperiment(std::string_view experiment_id) {
 
 Status RestTrackingStore::RenameExperiment(std::string_view experiment_id,
                                            std::string_view new_name) {
+  // On the wire an empty new_name means "no change" (MLflow's server answers 200); the
+  // interface calls it invalid, as the SQL store does.
+  CAIRN_RETURN_IF_ERROR(ValidateExperimentName(new_name));
   return Post("experiments/update",
               Body().Str("experiment_id", experiment_id).Str("new_name", new_name).value());
 }
