@@ -148,7 +148,13 @@ Result<core::Value> JsonApiClient::Call(Request request) const {
   Result<Response> response = WithRetries(
       options_.retry, [&](int) { return http_->Send(request); }, &attempts);
   if (!response.ok()) return response.status();
-  if (!response->ok()) return ErrorFromResponse(what, *response, attempts);
+  if (!response->ok()) {
+    Status error = ErrorFromResponse(what, *response, attempts);
+    if (error.code() != core::Code::kEndpointNotFound) return error;
+    // A wrong base URL, or a server without this endpoint.
+    return Status(error.code(),
+                  fmt::format("{}; is {} an MLflow server?", error.message(), base_url_));
+  }
   if (core::Trim(response->body).empty()) return core::Value::Mapping();
   core::JsonParseOptions parse;
   parse.allow_nan = true;

@@ -18,7 +18,8 @@
 // Status(CodeFromName(error_code), message), the message as the server wrote it, so callers and
 // users see what a local store would say; any other body gets the code of the HTTP status (404
 // ENDPOINT_NOT_FOUND, 400 BAD_REQUEST, 401 UNAUTHENTICATED, ...) and a message naming the
-// method, the redacted URL and the status.
+// method, the redacted URL and the status. An ENDPOINT_NOT_FOUND (of either kind) also asks
+// whether the base URL is an MLflow server's.
 //
 // Thread safety: a JsonApiClient is immutable after construction and its HttpClient is
 // thread-safe, so any number of threads may call it at once. A FieldReader is not synchronized

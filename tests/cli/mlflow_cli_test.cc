@@ -9,6 +9,8 @@
 
 #include "core/json.h"
 #include "core/strings.h"
+#include "net/server.h"
+#include "server/server.h"
 #include "testing/paths.h"
 
 namespace cairn {
@@ -297,6 +299,83 @@ TEST_F(MlflowCliTest, ModelRegisterTransitionAliasDelete) {
   EXPECT_EQ(Ok("model delete churn"), "Deleted registered model 'churn' and its versions\n");
   missing = Run("model get churn --tracking-uri " + uri_);
   EXPECT_EQ(missing.exit_code, 1) << missing.output;
+}
+
+// The same commands against a `cairn server` (started in this process) over HTTP, with the
+// server asking for basic auth: credentials come from MLflow's variables and never show.
+TEST_F(MlflowCliTest, OverHttpWithCredentialsFromTheEnvironment) {
+  std::string htpasswd = dir_ + "/htpasswd";
+  ASSERT_TRUE(net::HtpasswdSetUser(htpasswd, "alice", "s3cret-pw", 4).ok());
+  server::ServerConfig config;
+  config.backend_store_uri = "sqlite:///" + dir_ + "/server.db";
+  config.artifacts_destination = dir_ + "/mlartifacts";
+  config.port = 0;
+  config.workers = 2;
+  config.auth_file = htpasswd;
+  core::Result<std::unique_ptr<server::Server>> started = server::StartServer(config);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  std::unique_ptr<server::Server> running = std::move(*started);
+  std::string url = "http://127.0.0.1:" + std::to_string(running->port());
+  std::string env = "MLFLOW_TRACKING_URI=" + url +
+                    " MLFLOW_TRACKING_USERNAME=alice MLFLOW_TRACKING_PASSWORD=s3cret-pw";
+  auto ok = [&](const std::string& args) {
+    CmdResult r = Run(args, env);
+    EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.output;
+    return r.output;
+  };
+
+  EXPECT_EQ(ok("track experiments create remote"), "Created experiment 'remote' with id 1\n");
+  core::Result<core::Value> run =
+      core::ParseJson(ok("track runs create --experiment-id 1 --json"), "run");
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  std::string run_id = At(*run, {"run", "info", "run_id"}).AsString();
+  ASSERT_EQ(run_id.size(), 32u);
+  ok("track log-metric " + run_id + " rmse 0.25 --step 4");
+  ok("track log-param " + run_id + " depth 6");
+  core::Result<core::Value> got =
+      core::ParseJson(ok("track runs get " + run_id + " --json"), "get");
+  ASSERT_TRUE(got.ok());
+  const core::Value& metric = At(*got, {"run", "data", "metrics"}).items().at(0);
+  EXPECT_EQ(At(metric, {"key"}).AsString(), "rmse");
+  EXPECT_EQ(At(metric, {"value"}).AsDouble(), 0.25);
+  EXPECT_EQ(At(metric, {"step"}).AsInt64(), 4);
+  EXPECT_EQ(At(*got, {"run", "info", "artifact_uri"}).AsString(),
+            "mlflow-artifacts:/1/" + run_id + "/artifacts");
+  core::Result<core::Value> found = core::ParseJson(
+      ok("track runs search --experiment-id 1 --filter \"params.depth = '6'\" --json"), "search");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(At(*found, {"runs"}).size(), 1u);
+
+  // The registry follows the tracking URI.
+  ok("model register remote-model runs:/" + run_id + "/model --run-id " + run_id);
+  EXPECT_EQ(ok("model alias remote-model champion 1"),
+            "Alias 'champion' of 'remote-model' points at version 1\n");
+  core::Result<core::Value> version = core::ParseJson(ok("model get remote-model 1 --json"), "v");
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ(At(*version, {"model_version", "source"}).AsString(), "runs:/" + run_id + "/model");
+  EXPECT_EQ(At(*version, {"model_version", "aliases"}).items().at(0).AsString(), "champion");
+
+  // Server errors keep their message; a bad filter is the user's mistake (exit 2).
+  CmdResult bad = Run("track runs search --experiment-id 1 --filter \"metrics.x >>> 1\"", env);
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("filter"), std::string::npos) << bad.output;
+
+  // Wrong or no credentials: refused, and the password appears nowhere.
+  CmdResult wrong = Run("track experiments list",
+                        "MLFLOW_TRACKING_URI=" + url +
+                            " MLFLOW_TRACKING_USERNAME=alice MLFLOW_TRACKING_PASSWORD=wrong-pw");
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
+  EXPECT_EQ(wrong.output.rfind("cairn: error: ", 0), 0u) << wrong.output;
+  EXPECT_EQ(wrong.output.find("wrong-pw"), std::string::npos) << wrong.output;
+  CmdResult none = Run("track experiments list", "MLFLOW_TRACKING_URI=" + url);
+  EXPECT_EQ(none.exit_code, 1) << none.output;
+  CmdResult in_url = Run("track experiments list --tracking-uri http://alice:s3cret-pw@127.0.0.1:" +
+                         std::to_string(running->port()));
+  EXPECT_EQ(in_url.exit_code, 0) << "userinfo is basic auth: " << in_url.output;
+  EXPECT_NE(in_url.output.find("remote"), std::string::npos) << in_url.output;
+
+  running->Stop();
+  running->Wait();
 }
 
 }  // namespace

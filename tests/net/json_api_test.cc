@@ -136,8 +136,9 @@ TEST(JsonApiTest, HtmlNotFoundIsEndpointNotFoundNamingMethodUrlAndStatus) {
   Result<core::Value> answer = client->Get("/api/2.0/mlflow/nothing", {{"q", "secret-query"}});
   ASSERT_FALSE(answer.ok());
   EXPECT_EQ(answer.status().code(), core::Code::kEndpointNotFound);
-  EXPECT_EQ(answer.status().message(),
-            "GET " + server.Url("/api/2.0/mlflow/nothing") + ": HTTP 404 Not Found");
+  EXPECT_EQ(answer.status().message(), "GET " + server.Url("/api/2.0/mlflow/nothing") +
+                                           ": HTTP 404 Not Found; is " + server.Url("") +
+                                           " an MLflow server?");
 }
 
 TEST(JsonApiTest, NonJsonErrorsMapByStatus) {
