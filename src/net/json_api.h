@@ -10,8 +10,8 @@
 // methods carry a JSON body with Content-Type application/json. Credentials go in an
 // Authorization header (basic when a username is set, as MLflow's client prefers, else bearer
 // with the token), never in the URL, and no message names them: URLs in messages are
-// RedactUrl'd. Transient answers (408, 429, 5xx) and failed connections are retried with
-// backoff (JsonApiOptions::retry).
+// RedactUrl'd. Transient answers (408, 429, 500, 502, 503, 504) and failed connections are
+// retried with backoff (JsonApiOptions::retry); redirects are followed.
 //
 // Answers: a 2xx body is parsed as JSON (NaN/Infinity allowed; an empty body is {}). Any other
 // status is a failure: a JSON error body {"error_code": ..., "message": ...} becomes
