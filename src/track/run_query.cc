@@ -116,7 +116,10 @@ Status CheckListShape(const db::Comparison& c) {
   return Status::Ok();
 }
 
-// The parts of the query the filter contributes.
+// The parts of the query the filter contributes. Its joins are CROSS JOINs, which SQLite
+// never reorders: the runs of the searched experiments drive the query and each filter is a
+// primary-key lookup per run. (Left to itself, without table statistics, SQLite would start
+// from the metric index and look each run up by its id, twice as slow on 10,000 runs.)
 struct FilterSql {
   SqlQuery joins;
   SqlQuery where;  // " AND ..." clauses
@@ -129,7 +132,7 @@ Status AddMetricFilter(const db::Comparison& c, int n, FilterSql& out) {
   }
   CAIRN_RETURN_IF_ERROR(CheckComparator(c.op, kNumericOps));
   const std::string alias = fmt::format("f{}", n);
-  out.joins.Append(fmt::format(" JOIN latest_metrics {0} ON {0}.run_uuid = r.run_uuid AND "
+  out.joins.Append(fmt::format(" CROSS JOIN latest_metrics {0} ON {0}.run_key = r.run_key AND "
                                "{0}.key = ? AND ",
                                alias),
                    {c.key});
@@ -155,8 +158,8 @@ Status AddKeyValueFilter(const db::Connection& conn, Entity entity, const db::Co
   const std::string alias = fmt::format("f{}", n);
   const std::string_view table = entity == Entity::kParam ? "params" : "tags";
   out.joins
-      .Append(fmt::format(" JOIN {1} {0} ON {0}.run_uuid = r.run_uuid AND {0}.key = ? AND ", alias,
-                          table),
+      .Append(fmt::format(" CROSS JOIN {1} {0} ON {0}.run_key = r.run_key AND {0}.key = ? AND ",
+                          alias, table),
               {c.key})
       .Append(StringComparison(conn, alias + ".value", c));
   return Status::Ok();
@@ -274,7 +277,7 @@ Result<OrderSql> CompileOrderBy(const std::vector<std::string>& clauses) {
     switch (entity) {
       case Entity::kMetric: {
         const std::string alias = fmt::format("o{}", n);
-        out.joins.Append(fmt::format(" LEFT JOIN latest_metrics {0} ON {0}.run_uuid = r.run_uuid "
+        out.joins.Append(fmt::format(" LEFT JOIN latest_metrics {0} ON {0}.run_key = r.run_key "
                                      "AND {0}.key = ?",
                                      alias),
                          {key});
@@ -286,7 +289,7 @@ Result<OrderSql> CompileOrderBy(const std::vector<std::string>& clauses) {
       case Entity::kParam:
       case Entity::kTag: {
         const std::string alias = fmt::format("o{}", n);
-        out.joins.Append(fmt::format(" LEFT JOIN {1} {0} ON {0}.run_uuid = r.run_uuid AND "
+        out.joins.Append(fmt::format(" LEFT JOIN {1} {0} ON {0}.run_key = r.run_key AND "
                                      "{0}.key = ?",
                                      alias, entity == Entity::kParam ? "params" : "tags"),
                          {key});

@@ -20,7 +20,8 @@
 
 namespace cairn::track {
 
-/// The runs table is aliased `r` in the query; `columns` selects from it.
+/// The runs table is aliased `r` in the query; `columns` selects from it (the store selects
+/// r.run_uuid alone, which runs_by_experiment covers, and loads the page's runs after).
 struct RunSearchSpec {
   std::string_view columns;
   std::vector<int64_t> experiment_ids;  // non-empty

@@ -106,19 +106,19 @@ std::string PythonJsonDumps(const core::Value& value) {
 
 }  // namespace
 
-Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const RunInfo& run,
+Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const StoredRun& run,
                                       const std::vector<Metric>& metrics) {
   if (metrics.empty()) return Status::Ok();
   CAIRN_ASSIGN_OR_RETURN(
       db::Statement history,
-      conn.Prepare("INSERT OR IGNORE INTO metrics (run_uuid, key, value, is_nan, timestamp, step, "
+      conn.Prepare("INSERT OR IGNORE INTO metrics (run_key, key, value, is_nan, timestamp, step, "
                    "model_id, dataset_name, dataset_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   // The latest point per key is the greatest by (step, timestamp, value), a NaN counting as 0
   // (as MLflow compares them).
   CAIRN_ASSIGN_OR_RETURN(
       db::Statement latest,
-      conn.Prepare("INSERT INTO latest_metrics (run_uuid, key, value, is_nan, timestamp, step) "
-                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_uuid, key) DO UPDATE SET "
+      conn.Prepare("INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step) "
+                   "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_key, key) DO UPDATE SET "
                    "value = excluded.value, is_nan = excluded.is_nan, "
                    "timestamp = excluded.timestamp, step = excluded.step "
                    "WHERE (excluded.step, excluded.timestamp, excluded.value) > "
@@ -126,7 +126,7 @@ Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const RunInfo& run,
   for (const Metric& metric : metrics) {
     const bool is_nan = std::isnan(metric.value);
     const double value = is_nan ? 0.0 : metric.value;
-    history.Bind(1, std::string_view(run.run_id))
+    history.Bind(1, run.key)
         .Bind(2, std::string_view(metric.key))
         .Bind(3, value)
         .Bind(4, is_nan ? 1 : 0)
@@ -137,7 +137,7 @@ Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const RunInfo& run,
         .Bind(9, std::string_view(metric.dataset_digest));
     CAIRN_RETURN_IF_ERROR(history.Run());
     if (history.changes() == 0) continue;  // an exact duplicate: already counted
-    latest.Bind(1, std::string_view(run.run_id))
+    latest.Bind(1, run.key)
         .Bind(2, std::string_view(metric.key))
         .Bind(3, value)
         .Bind(4, is_nan ? 1 : 0)
@@ -157,7 +157,7 @@ Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const RunInfo& run,
           .Bind(3, metric.step)
           .Bind(4, value)
           .Bind(5, is_nan ? 1 : 0)
-          .Bind(6, std::string_view(run.run_id))
+          .Bind(6, std::string_view(run.info.run_id))
           .Bind(7, std::string_view(metric.dataset_name))
           .Bind(8, std::string_view(metric.dataset_digest))
           .Bind(9, std::string_view(metric.model_id));
@@ -167,7 +167,7 @@ Status SqlTrackingStore::WriteMetrics(db::Connection& conn, const RunInfo& run,
   return Status::Ok();
 }
 
-Status SqlTrackingStore::WriteParams(db::Connection& conn, const RunInfo& run,
+Status SqlTrackingStore::WriteParams(db::Connection& conn, const StoredRun& run,
                                      const std::vector<Param>& params, bool batch) {
   if (params.empty()) return Status::Ok();
   // One value per key within the request (the same value twice is harmless).
@@ -189,13 +189,12 @@ Status SqlTrackingStore::WriteParams(db::Connection& conn, const RunInfo& run,
         core::Join(duplicates, ", ")));
   }
   CAIRN_ASSIGN_OR_RETURN(db::Statement select,
-                         conn.Prepare("SELECT value FROM params WHERE run_uuid = ? AND key = ?"));
-  CAIRN_ASSIGN_OR_RETURN(
-      db::Statement insert,
-      conn.Prepare("INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)"));
+                         conn.Prepare("SELECT value FROM params WHERE run_key = ? AND key = ?"));
+  CAIRN_ASSIGN_OR_RETURN(db::Statement insert,
+                         conn.Prepare("INSERT INTO params (run_key, key, value) VALUES (?, ?, ?)"));
   std::vector<std::string> changed;
   for (const Param* param : unique) {
-    select.Bind(1, std::string_view(run.run_id)).Bind(2, std::string_view(param->key));
+    select.Bind(1, run.key).Bind(2, std::string_view(param->key));
     CAIRN_ASSIGN_OR_RETURN(bool exists, select.Step());
     if (exists) {
       std::string old_value = select.ColumnText(0);
@@ -205,13 +204,13 @@ Status SqlTrackingStore::WriteParams(db::Connection& conn, const RunInfo& run,
         return Status::InvalidArgument(fmt::format(
             "Changing param values is not allowed. Param with key='{}' was already logged with "
             "value='{}' for run ID='{}'. Attempted logging new value '{}'.",
-            param->key, old_value, run.run_id, param->value));
+            param->key, old_value, run.info.run_id, param->value));
       }
       changed.push_back(fmt::format("{{'key': {}, 'old_value': {}, 'new_value': {}}}",
                                     PyRepr(param->key), PyRepr(old_value), PyRepr(param->value)));
       continue;
     }
-    insert.Bind(1, std::string_view(run.run_id))
+    insert.Bind(1, run.key)
         .Bind(2, std::string_view(param->key))
         .Bind(3, std::string_view(param->value));
     CAIRN_RETURN_IF_ERROR(insert.Run());
@@ -220,26 +219,26 @@ Status SqlTrackingStore::WriteParams(db::Connection& conn, const RunInfo& run,
     return Status::InvalidArgument(fmt::format(
         "Changing param values is not allowed. Params were already logged='[{}]' for run "
         "ID='{}'.",
-        core::Join(changed, ", "), run.run_id));
+        core::Join(changed, ", "), run.info.run_id));
   }
   return Status::Ok();
 }
 
-Status SqlTrackingStore::WriteTags(db::Connection& conn, const RunInfo& run,
+Status SqlTrackingStore::WriteTags(db::Connection& conn, const StoredRun& run,
                                    const std::vector<Tag>& tags) {
   if (tags.empty()) return Status::Ok();
   CAIRN_ASSIGN_OR_RETURN(
       db::Statement upsert,
-      conn.Prepare("INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?) "
-                   "ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value"));
+      conn.Prepare("INSERT INTO tags (run_key, key, value) VALUES (?, ?, ?) "
+                   "ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value"));
   for (const Tag& tag : tags) {
-    if (tag.key == kRunNameTag) {  // the run's name and its tag stay the same
-      CAIRN_RETURN_IF_ERROR(RenameRun(conn, run, tag.value));
+    if (tag.key == kRunNameTag) {
+      // The run's name and its tag stay the same; an empty name changes neither (MLflow's
+      // set_tag renames through update_run_info, which ignores an empty name).
+      if (!tag.value.empty()) CAIRN_RETURN_IF_ERROR(RenameRun(conn, run, tag.value));
       continue;
     }
-    upsert.Bind(1, std::string_view(run.run_id))
-        .Bind(2, std::string_view(tag.key))
-        .Bind(3, std::string_view(tag.value));
+    upsert.Bind(1, run.key).Bind(2, std::string_view(tag.key)).Bind(3, std::string_view(tag.value));
     CAIRN_RETURN_IF_ERROR(upsert.Run());
   }
   return Status::Ok();
@@ -248,7 +247,7 @@ Status SqlTrackingStore::WriteTags(db::Connection& conn, const RunInfo& run,
 Status SqlTrackingStore::LogMetric(std::string_view run_id, const Metric& metric) {
   CAIRN_RETURN_IF_ERROR(ValidateMetric(metric));
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadActiveRun(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadActiveRun(conn, run_id));
     return WriteMetrics(conn, run, {metric});
   });
 }
@@ -256,7 +255,7 @@ Status SqlTrackingStore::LogMetric(std::string_view run_id, const Metric& metric
 Status SqlTrackingStore::LogParam(std::string_view run_id, const Param& param) {
   CAIRN_RETURN_IF_ERROR(ValidateParam(param));
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadActiveRun(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadActiveRun(conn, run_id));
     return WriteParams(conn, run, {param}, /*batch=*/false);
   });
 }
@@ -264,7 +263,7 @@ Status SqlTrackingStore::LogParam(std::string_view run_id, const Param& param) {
 Status SqlTrackingStore::SetTag(std::string_view run_id, const Tag& tag) {
   CAIRN_RETURN_IF_ERROR(ValidateTag(tag));
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadActiveRun(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadActiveRun(conn, run_id));
     return WriteTags(conn, run, {tag});
   });
 }
@@ -272,14 +271,14 @@ Status SqlTrackingStore::SetTag(std::string_view run_id, const Tag& tag) {
 Status SqlTrackingStore::DeleteTag(std::string_view run_id, std::string_view key) {
   CAIRN_RETURN_IF_ERROR(RequireField(key, "key"));
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadActiveRun(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadActiveRun(conn, run_id));
     CAIRN_ASSIGN_OR_RETURN(db::Statement remove,
-                           conn.Prepare("DELETE FROM tags WHERE run_uuid = ? AND key = ?"));
-    remove.Bind(1, std::string_view(run.run_id)).Bind(2, key);
+                           conn.Prepare("DELETE FROM tags WHERE run_key = ? AND key = ?"));
+    remove.Bind(1, run.key).Bind(2, key);
     CAIRN_RETURN_IF_ERROR(remove.Run());
     if (remove.changes() == 0) {
       return Status::NotFound(
-          fmt::format("No tag with name: {} in run with id {}", key, run.run_id));
+          fmt::format("No tag with name: {} in run with id {}", key, run.info.run_id));
     }
     return Status::Ok();
   });
@@ -292,7 +291,7 @@ Status SqlTrackingStore::LogBatch(std::string_view run_id, const std::vector<Met
   for (const Param& param : params) CAIRN_RETURN_IF_ERROR(ValidateParam(param));
   for (const Tag& tag : tags) CAIRN_RETURN_IF_ERROR(ValidateTag(tag));
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadActiveRun(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadActiveRun(conn, run_id));
     CAIRN_RETURN_IF_ERROR(WriteParams(conn, run, params, /*batch=*/true));
     CAIRN_RETURN_IF_ERROR(WriteMetrics(conn, run, metrics));
     return WriteTags(conn, run, tags);
@@ -316,10 +315,10 @@ Status SqlTrackingStore::LogModel(std::string_view run_id, std::string_view mode
   }
   const core::Value entry = ModelHistoryEntry(*model);
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadActiveRun(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadActiveRun(conn, run_id));
     CAIRN_ASSIGN_OR_RETURN(db::Statement select,
-                           conn.Prepare("SELECT value FROM tags WHERE run_uuid = ? AND key = ?"));
-    select.Bind(1, std::string_view(run.run_id)).Bind(2, kLoggedModelsTag);
+                           conn.Prepare("SELECT value FROM tags WHERE run_key = ? AND key = ?"));
+    select.Bind(1, run.key).Bind(2, kLoggedModelsTag);
     CAIRN_ASSIGN_OR_RETURN(bool exists, select.Step());
     core::Value history = core::Value::Sequence();
     if (exists) {
@@ -342,8 +341,8 @@ Status SqlTrackingStore::LogInputs(std::string_view run_id,
     CAIRN_RETURN_IF_ERROR(RequireField(model_id, "models.model_id"));
   }
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadActiveRun(conn, run_id));
-    const int64_t experiment_id = *ParseExperimentId(run.experiment_id);
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadActiveRun(conn, run_id));
+    const int64_t experiment_id = *ParseExperimentId(run.info.experiment_id);
     CAIRN_ASSIGN_OR_RETURN(
         db::Statement find_dataset,
         conn.Prepare("SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND "
@@ -392,7 +391,7 @@ Status SqlTrackingStore::LogInputs(std::string_view run_id,
       insert_input.Bind(1, std::string_view(input_uuid))
           .Bind(2, "DATASET")
           .Bind(3, std::string_view(dataset_uuid))
-          .Bind(4, std::string_view(run.run_id));
+          .Bind(4, std::string_view(run.info.run_id));
       CAIRN_RETURN_IF_ERROR(insert_input.Run());
       if (insert_input.changes() == 0) continue;  // already an input of the run: tags stay
       for (const Tag& tag : input.tags) {
@@ -406,7 +405,7 @@ Status SqlTrackingStore::LogInputs(std::string_view run_id,
       insert_input.Bind(1, std::string_view(NewHexId()))
           .Bind(2, "MODEL")
           .Bind(3, std::string_view(model_id))
-          .Bind(4, std::string_view(run.run_id));
+          .Bind(4, std::string_view(run.info.run_id));
       CAIRN_RETURN_IF_ERROR(insert_input.Run());
     }
     return Status::Ok();
@@ -419,15 +418,13 @@ Status SqlTrackingStore::LogOutputs(std::string_view run_id,
     CAIRN_RETURN_IF_ERROR(RequireField(output.model_id, "models.model_id"));
   }
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadActiveRun(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadActiveRun(conn, run_id));
     CAIRN_ASSIGN_OR_RETURN(
         db::Statement insert,
-        conn.Prepare("INSERT OR IGNORE INTO run_outputs (run_uuid, model_id, step) "
+        conn.Prepare("INSERT OR IGNORE INTO run_outputs (run_key, model_id, step) "
                      "VALUES (?, ?, ?)"));
     for (const ModelOutput& output : models) {
-      insert.Bind(1, std::string_view(run.run_id))
-          .Bind(2, std::string_view(output.model_id))
-          .Bind(3, output.step);
+      insert.Bind(1, run.key).Bind(2, std::string_view(output.model_id)).Bind(3, output.step);
       CAIRN_RETURN_IF_ERROR(insert.Run());
     }
     return Status::Ok();
@@ -446,7 +443,8 @@ Result<Page<Metric>> SqlTrackingStore::GetMetricHistory(const MetricHistoryReque
   CAIRN_RETURN_IF_ERROR(Read([&](db::Connection& conn) -> Status {
     CAIRN_ASSIGN_OR_RETURN(
         db::Statement select,
-        conn.Prepare(fmt::format("SELECT {} FROM metrics WHERE run_uuid = ? AND key = ? "
+        conn.Prepare(fmt::format("SELECT {} FROM metrics WHERE run_key = (SELECT run_key FROM runs "
+                                 "WHERE run_uuid = ?) AND key = ? "
                                  "ORDER BY timestamp, step, value LIMIT ? OFFSET ?",
                                  kHistoryColumns)));
     select.Bind(1, std::string_view(request.run_id))
@@ -497,7 +495,8 @@ Result<std::vector<MetricWithRunId>> SqlTrackingStore::GetMetricHistoryBulkInter
   CAIRN_RETURN_IF_ERROR(Read([&](db::Connection& conn) -> Status {
     // The steps every run has, and each run's first and last (kept whatever the sampling).
     CAIRN_ASSIGN_OR_RETURN(db::Statement steps,
-                           conn.Prepare("SELECT DISTINCT step FROM metrics WHERE run_uuid = ? "
+                           conn.Prepare("SELECT DISTINCT step FROM metrics WHERE run_key = (SELECT "
+                                        "run_key FROM runs WHERE run_uuid = ?) "
                                         "AND key = ? ORDER BY step"));
     std::set<int64_t> all_steps;
     std::set<int64_t> ends;
@@ -526,7 +525,8 @@ Result<std::vector<MetricWithRunId>> SqlTrackingStore::GetMetricHistoryBulkInter
     if (chosen.empty()) return Status::Ok();
     SqlQuery query;
     query
-        .Append(fmt::format("SELECT {} FROM metrics WHERE run_uuid = ? AND key = ? AND ",
+        .Append(fmt::format("SELECT {} FROM metrics WHERE run_key = (SELECT run_key FROM runs "
+                            "WHERE run_uuid = ?) AND key = ? AND ",
                             kHistoryColumns))
         .Append(InList("step", std::vector<int64_t>(chosen.begin(), chosen.end())))
         .Append(" ORDER BY step, timestamp, value LIMIT ?");

@@ -42,22 +42,24 @@ double StoredMetricValue(double value, bool is_nan) {
 
 }  // namespace
 
-RunInfo RunInfoFromRow(const db::Statement& row) {
-  RunInfo info;
-  info.run_id = row.ColumnText(0);
-  info.run_name = row.ColumnText(1);
-  info.experiment_id = std::to_string(row.ColumnInt(2));
-  info.user_id = row.ColumnText(3);
-  info.status = ParseRunStatus(row.ColumnText(4)).value_or(RunStatus::kRunning);
-  info.start_time = row.ColumnInt(5);
-  info.end_time = row.ColumnOptionalInt(6);
-  info.artifact_uri = row.ColumnText(7);
+StoredRun StoredRunFromRow(const db::Statement& row) {
+  StoredRun run;
+  run.key = row.ColumnInt(0);
+  RunInfo& info = run.info;
+  info.run_id = row.ColumnText(1);
+  info.run_name = row.ColumnText(2);
+  info.experiment_id = std::to_string(row.ColumnInt(3));
+  info.user_id = row.ColumnText(4);
+  info.status = ParseRunStatus(row.ColumnText(5)).value_or(RunStatus::kRunning);
+  info.start_time = row.ColumnInt(6);
+  info.end_time = row.ColumnOptionalInt(7);
+  info.artifact_uri = row.ColumnText(8);
   info.lifecycle_stage =
-      row.ColumnText(8) == "deleted" ? LifecycleStage::kDeleted : LifecycleStage::kActive;
-  return info;
+      row.ColumnText(9) == "deleted" ? LifecycleStage::kDeleted : LifecycleStage::kActive;
+  return run;
 }
 
-Result<RunInfo> SqlTrackingStore::LoadRunInfo(db::Connection& conn, std::string_view run_id) {
+Result<StoredRun> SqlTrackingStore::LoadRun(db::Connection& conn, std::string_view run_id) {
   CAIRN_RETURN_IF_ERROR(RequireField(run_id, "run_id"));
   CAIRN_ASSIGN_OR_RETURN(
       db::Statement select,
@@ -65,131 +67,145 @@ Result<RunInfo> SqlTrackingStore::LoadRunInfo(db::Connection& conn, std::string_
   select.Bind(1, run_id);
   CAIRN_ASSIGN_OR_RETURN(bool found, select.Step());
   if (!found) return NoSuchRun(run_id);
-  return RunInfoFromRow(select);
+  return StoredRunFromRow(select);
 }
 
-Result<RunInfo> SqlTrackingStore::LoadActiveRun(db::Connection& conn, std::string_view run_id) {
-  CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadRunInfo(conn, run_id));
-  CAIRN_RETURN_IF_ERROR(CheckRunActive(run));
+Result<StoredRun> SqlTrackingStore::LoadActiveRun(db::Connection& conn, std::string_view run_id) {
+  CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadRun(conn, run_id));
+  CAIRN_RETURN_IF_ERROR(CheckRunActive(run.info));
   return run;
 }
 
-Status SqlTrackingStore::LoadRunDetails(db::Connection& conn, std::vector<Run>& runs) {
+Status SqlTrackingStore::LoadRunDetails(db::Connection& conn, const std::vector<int64_t>& keys,
+                                        std::vector<Run>& runs) {
   if (runs.empty()) return Status::Ok();
+  std::unordered_map<int64_t, size_t> index;
   std::vector<std::string> ids;
-  std::unordered_map<std::string, size_t> index;
+  std::unordered_map<std::string, size_t> index_by_id;
   for (size_t i = 0; i < runs.size(); ++i) {
+    index[keys[i]] = i;
     ids.push_back(runs[i].info.run_id);
-    index[runs[i].info.run_id] = i;
+    index_by_id[runs[i].info.run_id] = i;
   }
-  // Runs `sql` (with "<ids>" standing for the run id condition on `column`) and hands each row
-  // to `take` with the run it belongs to (column 0 is the run id).
-  auto for_each_row = [&](std::string_view sql_head, std::string_view column,
-                          std::string_view sql_tail,
+  // Runs `head` + "run_key <in keys>" + `tail` and hands each row to `take` with the run it
+  // belongs to (column 0 is the run key).
+  auto for_each_row = [&](std::string_view head, std::string_view tail,
                           const std::function<void(Run&, const db::Statement&)>& take) -> Status {
     SqlQuery query;
-    query.Append(sql_head).Append(InList(column, ids)).Append(sql_tail);
+    query.Append(head).Append(InList("run_key", keys)).Append(tail);
     CAIRN_ASSIGN_OR_RETURN(db::Statement select, conn.Prepare(query.sql));
     BindAll(select, query.args);
     while (true) {
       CAIRN_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) return Status::Ok();
-      auto it = index.find(select.ColumnText(0));
+      auto it = index.find(select.ColumnInt(0));
       if (it != index.end()) take(runs[it->second], select);
     }
   };
 
-  CAIRN_RETURN_IF_ERROR(for_each_row(
-      "SELECT run_uuid, key, value, is_nan, timestamp, step FROM latest_metrics WHERE ", "run_uuid",
-      " ORDER BY run_uuid, key", [](Run& run, const db::Statement& row) {
-        Metric m;
-        m.key = row.ColumnText(1);
-        m.value = StoredMetricValue(row.ColumnDouble(2), row.ColumnInt(3) != 0);
-        m.timestamp = row.ColumnInt(4);
-        m.step = row.ColumnInt(5);
-        run.data.metrics.push_back(std::move(m));
-      }));
   CAIRN_RETURN_IF_ERROR(
-      for_each_row("SELECT run_uuid, key, value FROM params WHERE ", "run_uuid",
-                   " ORDER BY run_uuid, key", [](Run& run, const db::Statement& row) {
+      for_each_row("SELECT run_key, key, value, is_nan, timestamp, step FROM latest_metrics WHERE ",
+                   " ORDER BY run_key, key", [](Run& run, const db::Statement& row) {
+                     Metric m;
+                     m.key = row.ColumnText(1);
+                     m.value = StoredMetricValue(row.ColumnDouble(2), row.ColumnInt(3) != 0);
+                     m.timestamp = row.ColumnInt(4);
+                     m.step = row.ColumnInt(5);
+                     run.data.metrics.push_back(std::move(m));
+                   }));
+  CAIRN_RETURN_IF_ERROR(
+      for_each_row("SELECT run_key, key, value FROM params WHERE ", " ORDER BY run_key, key",
+                   [](Run& run, const db::Statement& row) {
                      run.data.params.push_back(Param{row.ColumnText(1), row.ColumnText(2)});
                    }));
   CAIRN_RETURN_IF_ERROR(
-      for_each_row("SELECT run_uuid, key, value FROM tags WHERE ", "run_uuid",
-                   " ORDER BY run_uuid, key", [](Run& run, const db::Statement& row) {
+      for_each_row("SELECT run_key, key, value FROM tags WHERE ", " ORDER BY run_key, key",
+                   [](Run& run, const db::Statement& row) {
                      run.data.tags.push_back(Tag{row.ColumnText(1), row.ColumnText(2)});
                    }));
-
-  // Inputs: datasets (with their input tags) and logged models, in the order logged.
-  std::unordered_map<std::string, std::pair<size_t, size_t>> dataset_inputs;  // input -> run, #
   CAIRN_RETURN_IF_ERROR(for_each_row(
-      "SELECT i.destination_id, i.input_uuid, i.source_type, i.source_id, d.name, d.digest, "
-      "d.dataset_source_type, d.dataset_source, d.dataset_schema, d.dataset_profile "
-      "FROM inputs i LEFT JOIN datasets d ON i.source_type = 'DATASET' AND "
-      "d.dataset_uuid = i.source_id WHERE i.destination_type = 'RUN' AND ",
-      "i.destination_id", " ORDER BY i.rowid", [&](Run& run, const db::Statement& row) {
-        if (row.ColumnText(2) == "MODEL") {
-          run.inputs.model_inputs.push_back(row.ColumnText(3));
-          return;
-        }
-        if (row.IsNull(4)) return;
-        DatasetInput input;
-        input.dataset.name = row.ColumnText(4);
-        input.dataset.digest = row.ColumnText(5);
-        input.dataset.source_type = row.ColumnText(6);
-        input.dataset.source = row.ColumnText(7);
-        input.dataset.schema = row.ColumnText(8);
-        input.dataset.profile = row.ColumnText(9);
-        dataset_inputs[row.ColumnText(1)] = {index[run.info.run_id],
-                                             run.inputs.dataset_inputs.size()};
-        run.inputs.dataset_inputs.push_back(std::move(input));
+      "SELECT run_key, model_id, step FROM run_outputs WHERE ", " ORDER BY rowid",
+      [](Run& run, const db::Statement& row) {
+        run.outputs.model_outputs.push_back(ModelOutput{row.ColumnText(1), row.ColumnInt(2)});
       }));
-  if (!dataset_inputs.empty()) {
+
+  // Inputs (edges keyed by run_uuid): datasets with their input tags, and logged models, in
+  // the order logged.
+  std::unordered_map<std::string, std::pair<size_t, size_t>> dataset_inputs;  // input -> run, #
+  {
     SqlQuery query;
     query
         .Append(
-            "SELECT t.input_uuid, t.name, t.value FROM input_tags t JOIN inputs i ON "
-            "i.input_uuid = t.input_uuid WHERE i.destination_type = 'RUN' AND ")
+            "SELECT i.destination_id, i.input_uuid, i.source_type, i.source_id, d.name, "
+            "d.digest, d.dataset_source_type, d.dataset_source, d.dataset_schema, "
+            "d.dataset_profile FROM inputs i LEFT JOIN datasets d ON i.source_type = 'DATASET' "
+            "AND d.dataset_uuid = i.source_id WHERE i.destination_type = 'RUN' AND ")
         .Append(InList("i.destination_id", ids))
-        .Append(" ORDER BY t.input_uuid, t.name");
+        .Append(" ORDER BY i.rowid");
     CAIRN_ASSIGN_OR_RETURN(db::Statement select, conn.Prepare(query.sql));
     BindAll(select, query.args);
     while (true) {
       CAIRN_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
-      auto it = dataset_inputs.find(select.ColumnText(0));
-      if (it == dataset_inputs.end()) continue;
-      runs[it->second.first].inputs.dataset_inputs[it->second.second].tags.push_back(
-          Tag{select.ColumnText(1), select.ColumnText(2)});
+      auto it = index_by_id.find(select.ColumnText(0));
+      if (it == index_by_id.end()) continue;
+      Run& run = runs[it->second];
+      if (select.ColumnText(2) == "MODEL") {
+        run.inputs.model_inputs.push_back(select.ColumnText(3));
+        continue;
+      }
+      if (select.IsNull(4)) continue;
+      DatasetInput input;
+      input.dataset.name = select.ColumnText(4);
+      input.dataset.digest = select.ColumnText(5);
+      input.dataset.source_type = select.ColumnText(6);
+      input.dataset.source = select.ColumnText(7);
+      input.dataset.schema = select.ColumnText(8);
+      input.dataset.profile = select.ColumnText(9);
+      dataset_inputs[select.ColumnText(1)] = {it->second, run.inputs.dataset_inputs.size()};
+      run.inputs.dataset_inputs.push_back(std::move(input));
     }
   }
-  return for_each_row(
-      "SELECT run_uuid, model_id, step FROM run_outputs WHERE ", "run_uuid", " ORDER BY rowid",
-      [](Run& run, const db::Statement& row) {
-        run.outputs.model_outputs.push_back(ModelOutput{row.ColumnText(1), row.ColumnInt(2)});
-      });
+  if (dataset_inputs.empty()) return Status::Ok();
+  SqlQuery query;
+  query
+      .Append(
+          "SELECT t.input_uuid, t.name, t.value FROM input_tags t JOIN inputs i ON "
+          "i.input_uuid = t.input_uuid WHERE i.destination_type = 'RUN' AND ")
+      .Append(InList("i.destination_id", ids))
+      .Append(" ORDER BY t.input_uuid, t.name");
+  CAIRN_ASSIGN_OR_RETURN(db::Statement select, conn.Prepare(query.sql));
+  BindAll(select, query.args);
+  while (true) {
+    CAIRN_ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) return Status::Ok();
+    auto it = dataset_inputs.find(select.ColumnText(0));
+    if (it == dataset_inputs.end()) continue;
+    runs[it->second.first].inputs.dataset_inputs[it->second.second].tags.push_back(
+        Tag{select.ColumnText(1), select.ColumnText(2)});
+  }
 }
 
 Result<Run> SqlTrackingStore::CreateRun(const CreateRunRequest& request) {
   const std::string experiment_id = request.experiment_id.empty() ? "0" : request.experiment_id;
   for (const Tag& tag : request.tags) CAIRN_RETURN_IF_ERROR(ValidateTag(tag));
   std::vector<Tag> tags = SortedUniqueTags(request.tags);
-  const Tag* name_tag = nullptr;
+  std::string tag_name;  // the mlflow.runName tag's value; empty counts as none (as in MLflow)
   for (const Tag& tag : tags) {
-    if (tag.key == kRunNameTag) name_tag = &tag;
+    if (tag.key == kRunNameTag) tag_name = tag.value;
   }
-  if (!request.run_name.empty() && name_tag != nullptr && name_tag->value != request.run_name) {
+  if (!request.run_name.empty() && !tag_name.empty() && tag_name != request.run_name) {
     return Status::InvalidArgument(fmt::format(
         "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different "
         "values (run_name='{}', mlflow.runName='{}').",
-        request.run_name, name_tag->value));
+        request.run_name, tag_name));
   }
-  std::string run_name = !request.run_name.empty() ? request.run_name
-                         : name_tag != nullptr     ? name_tag->value
-                                                   : NewRunName();
-  if (name_tag == nullptr) {
+  const std::string run_name = !request.run_name.empty() ? request.run_name
+                               : !tag_name.empty()       ? tag_name
+                                                         : NewRunName();
+  if (tag_name.empty()) {
     tags.push_back(Tag{std::string(kRunNameTag), run_name});
-    std::sort(tags.begin(), tags.end(), [](const Tag& a, const Tag& b) { return a.key < b.key; });
+    tags = SortedUniqueTags(tags);
   }
 
   Run run;
@@ -219,11 +235,11 @@ Result<Run> SqlTrackingStore::CreateRun(const CreateRunRequest& request) {
         .Bind(5, info.start_time)
         .Bind(6, std::string_view(info.artifact_uri));
     CAIRN_RETURN_IF_ERROR(insert.Run());
-    CAIRN_ASSIGN_OR_RETURN(
-        db::Statement tag_insert,
-        conn.Prepare("INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?)"));
+    const int64_t key = conn.LastInsertRowId();
+    CAIRN_ASSIGN_OR_RETURN(db::Statement tag_insert,
+                           conn.Prepare("INSERT INTO tags (run_key, key, value) VALUES (?, ?, ?)"));
     for (const Tag& tag : tags) {
-      tag_insert.Bind(1, std::string_view(info.run_id))
+      tag_insert.Bind(1, key)
           .Bind(2, std::string_view(tag.key))
           .Bind(3, std::string_view(tag.value));
       CAIRN_RETURN_IF_ERROR(tag_insert.Run());
@@ -235,61 +251,62 @@ Result<Run> SqlTrackingStore::CreateRun(const CreateRunRequest& request) {
 }
 
 Result<RunInfo> SqlTrackingStore::UpdateRun(const UpdateRunRequest& request) {
-  RunInfo info;
+  StoredRun run;
   CAIRN_RETURN_IF_ERROR(Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(info, LoadActiveRun(conn, request.run_id));
+    CAIRN_ASSIGN_OR_RETURN(run, LoadActiveRun(conn, request.run_id));
     if (request.status || request.end_time) {
       CAIRN_ASSIGN_OR_RETURN(db::Statement update,
                              conn.Prepare("UPDATE runs SET status = coalesce(?, status), "
-                                          "end_time = coalesce(?, end_time) WHERE run_uuid = ?"));
+                                          "end_time = coalesce(?, end_time) WHERE run_key = ?"));
       if (request.status) {
         update.Bind(1, RunStatusName(*request.status));
-        info.status = *request.status;
+        run.info.status = *request.status;
       } else {
         update.BindNull(1);
       }
-      update.Bind(2, request.end_time).Bind(3, std::string_view(info.run_id));
-      if (request.end_time) info.end_time = request.end_time;
+      update.Bind(2, request.end_time).Bind(3, run.key);
+      if (request.end_time) run.info.end_time = request.end_time;
       CAIRN_RETURN_IF_ERROR(update.Run());
     }
     if (request.run_name && !request.run_name->empty()) {
-      CAIRN_RETURN_IF_ERROR(RenameRun(conn, info, *request.run_name));
-      info.run_name = *request.run_name;
+      CAIRN_RETURN_IF_ERROR(RenameRun(conn, run, *request.run_name));
+      run.info.run_name = *request.run_name;
     }
     return Status::Ok();
   }));
-  return info;
+  return run.info;
 }
 
 Result<Run> SqlTrackingStore::GetRun(std::string_view run_id) {
   std::vector<Run> runs(1);
   CAIRN_RETURN_IF_ERROR(Read([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(runs.front().info, LoadRunInfo(conn, run_id));
-    return LoadRunDetails(conn, runs);
+    CAIRN_ASSIGN_OR_RETURN(StoredRun stored, LoadRun(conn, run_id));
+    runs.front().info = std::move(stored.info);
+    return LoadRunDetails(conn, {stored.key}, runs);
   }));
   return std::move(runs.front());
 }
 
 Status SqlTrackingStore::DeleteRun(std::string_view run_id) {
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadRunInfo(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadRun(conn, run_id));
     CAIRN_ASSIGN_OR_RETURN(
         db::Statement update,
         conn.Prepare("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ?, "
-                     "deleted_with_experiment = 0 WHERE run_uuid = ?"));
-    update.Bind(1, NowMs()).Bind(2, std::string_view(run.run_id));
+                     "deleted_with_experiment = 0 WHERE run_key = ?"));
+    update.Bind(1, NowMs()).Bind(2, run.key);
     return update.Run();
   });
 }
 
 Status SqlTrackingStore::RestoreRun(std::string_view run_id) {
   return Write([&](db::Connection& conn) -> Status {
-    CAIRN_ASSIGN_OR_RETURN(RunInfo run, LoadRunInfo(conn, run_id));
+    CAIRN_ASSIGN_OR_RETURN(StoredRun run, LoadRun(conn, run_id));
     CAIRN_ASSIGN_OR_RETURN(
         db::Statement update,
         conn.Prepare("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL, "
-                     "deleted_with_experiment = 0 WHERE run_uuid = ?"));
-    update.Bind(1, std::string_view(run.run_id));
+                     "deleted_with_experiment = 0 WHERE run_key = ?"));
+    update.Bind(1, run.key);
     return update.Run();
   });
 }
@@ -298,10 +315,11 @@ Result<Page<Run>> SqlTrackingStore::SearchRuns(const SearchRunsRequest& request)
   CAIRN_RETURN_IF_ERROR(ValidateMaxResults(request.max_results, kMaxSearchResults));
   CAIRN_ASSIGN_OR_RETURN(int64_t offset, db::DecodePageToken(request.page_token));
   RunSearchSpec spec;
-  spec.columns = kRunColumns;
+  spec.columns = "r.run_key";
   for (const std::string& id : request.experiment_ids) {
-    if (std::optional<int64_t> parsed = ParseExperimentId(id))
+    if (std::optional<int64_t> parsed = ParseExperimentId(id)) {
       spec.experiment_ids.push_back(*parsed);
+    }
   }
   spec.view = request.view;
   spec.filter = request.filter;
@@ -313,35 +331,52 @@ Result<Page<Run>> SqlTrackingStore::SearchRuns(const SearchRunsRequest& request)
     // Compiled even when there is no experiment to search, so a bad filter is still refused.
     CAIRN_ASSIGN_OR_RETURN(SqlQuery query, CompileRunSearch(conn, spec));
     if (spec.experiment_ids.empty()) return Status::Ok();
-    CAIRN_ASSIGN_OR_RETURN(db::Statement select, conn.Prepare(query.sql));
-    BindAll(select, query.args);
+    // First the page's run keys, in order; then those runs.
+    std::vector<int64_t> keys;
+    {
+      CAIRN_ASSIGN_OR_RETURN(db::Statement select, conn.Prepare(query.sql));
+      BindAll(select, query.args);
+      while (true) {
+        CAIRN_ASSIGN_OR_RETURN(bool row, select.Step());
+        if (!row) break;
+        keys.push_back(select.ColumnInt(0));
+      }
+    }
+    if (static_cast<int64_t>(keys.size()) > request.max_results) {
+      keys.pop_back();
+      page.next_page_token = db::EncodePageToken(offset + request.max_results);
+    }
+    if (keys.empty()) return Status::Ok();
+    std::unordered_map<int64_t, size_t> position;
+    for (size_t i = 0; i < keys.size(); ++i) position[keys[i]] = i;
+    page.items.resize(keys.size());
+    SqlQuery runs;
+    runs.Append(fmt::format("SELECT {} FROM runs r WHERE ", kRunColumns))
+        .Append(InList("r.run_key", keys));
+    CAIRN_ASSIGN_OR_RETURN(db::Statement select, conn.Prepare(runs.sql));
+    BindAll(select, runs.args);
     while (true) {
       CAIRN_ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
-      Run run;
-      run.info = RunInfoFromRow(select);
-      page.items.push_back(std::move(run));
+      StoredRun stored = StoredRunFromRow(select);
+      page.items[position[stored.key]].info = std::move(stored.info);
     }
-    if (static_cast<int64_t>(page.items.size()) > request.max_results) {
-      page.items.pop_back();
-      page.next_page_token = db::EncodePageToken(offset + request.max_results);
-    }
-    return LoadRunDetails(conn, page.items);
+    return LoadRunDetails(conn, keys, page.items);
   }));
   return page;
 }
 
-Status SqlTrackingStore::RenameRun(db::Connection& conn, const RunInfo& run,
+Status SqlTrackingStore::RenameRun(db::Connection& conn, const StoredRun& run,
                                    std::string_view name) {
   CAIRN_ASSIGN_OR_RETURN(db::Statement update,
-                         conn.Prepare("UPDATE runs SET name = ? WHERE run_uuid = ?"));
-  update.Bind(1, name).Bind(2, std::string_view(run.run_id));
+                         conn.Prepare("UPDATE runs SET name = ? WHERE run_key = ?"));
+  update.Bind(1, name).Bind(2, run.key);
   CAIRN_RETURN_IF_ERROR(update.Run());
   CAIRN_ASSIGN_OR_RETURN(
       db::Statement upsert,
-      conn.Prepare("INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?) "
-                   "ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value"));
-  upsert.Bind(1, std::string_view(run.run_id)).Bind(2, kRunNameTag).Bind(3, name);
+      conn.Prepare("INSERT INTO tags (run_key, key, value) VALUES (?, ?, ?) "
+                   "ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value"));
+  upsert.Bind(1, run.key).Bind(2, kRunNameTag).Bind(3, name);
   return upsert.Run();
 }
 

@@ -5,7 +5,9 @@
 // IGNORE. latest_metrics holds one row per (run, key), maintained on write by an upsert that
 // only replaces the row when the new point is greater by (step, timestamp, value): reads of a
 // run's metrics and metric searches never look at the history, and writes never scan it.
-// A NaN is stored as value 0 with is_nan = 1 (SQLite turns NaN into NULL).
+// A NaN is stored as value 0 with is_nan = 1 (SQLite turns NaN into NULL). The history has no
+// index beyond its key (run, key, timestamp, step, ...), which serves GetMetricHistory's order:
+// every index is one more page written per logged point.
 #include "track/sql_schema.h"
 
 #include <array>
@@ -31,8 +33,11 @@ CREATE TABLE experiment_tags (
   PRIMARY KEY (experiment_id, key)
 ) WITHOUT ROWID;
 
+-- run_key is the row's key inside the database: a run's metrics, params and tags are keyed by
+-- this integer (smaller and quicker to compare than the 32-character run_uuid clients use).
 CREATE TABLE runs (
-  run_uuid TEXT PRIMARY KEY,
+  run_key INTEGER PRIMARY KEY,
+  run_uuid TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL DEFAULT '',
   experiment_id INTEGER NOT NULL REFERENCES experiments (experiment_id),
   user_id TEXT NOT NULL DEFAULT '',
@@ -47,10 +52,11 @@ CREATE TABLE runs (
   -- back exactly these runs.
   deleted_with_experiment INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time);
+-- Covers a search's first pass (which runs, in which order) without reading the runs.
+CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time, run_uuid);
 
 CREATE TABLE metrics (
-  run_uuid TEXT NOT NULL REFERENCES runs (run_uuid),
+  run_key INTEGER NOT NULL REFERENCES runs (run_key),
   key TEXT NOT NULL,
   value REAL NOT NULL,
   is_nan INTEGER NOT NULL DEFAULT 0,
@@ -59,33 +65,32 @@ CREATE TABLE metrics (
   model_id TEXT NOT NULL DEFAULT '',
   dataset_name TEXT NOT NULL DEFAULT '',
   dataset_digest TEXT NOT NULL DEFAULT '',
-  PRIMARY KEY (run_uuid, key, timestamp, step, value, is_nan)
+  PRIMARY KEY (run_key, key, timestamp, step, value, is_nan)
 ) WITHOUT ROWID;
-CREATE INDEX metrics_by_step ON metrics (run_uuid, key, step);
 
 CREATE TABLE latest_metrics (
-  run_uuid TEXT NOT NULL REFERENCES runs (run_uuid),
+  run_key INTEGER NOT NULL REFERENCES runs (run_key),
   key TEXT NOT NULL,
   value REAL NOT NULL,
   is_nan INTEGER NOT NULL DEFAULT 0,
   timestamp INTEGER NOT NULL,
   step INTEGER NOT NULL,
-  PRIMARY KEY (run_uuid, key)
+  PRIMARY KEY (run_key, key)
 ) WITHOUT ROWID;
 CREATE INDEX latest_metrics_by_key ON latest_metrics (key, value);
 
 CREATE TABLE params (
-  run_uuid TEXT NOT NULL REFERENCES runs (run_uuid),
+  run_key INTEGER NOT NULL REFERENCES runs (run_key),
   key TEXT NOT NULL,
   value TEXT NOT NULL,
-  PRIMARY KEY (run_uuid, key)
+  PRIMARY KEY (run_key, key)
 ) WITHOUT ROWID;
 
 CREATE TABLE tags (
-  run_uuid TEXT NOT NULL REFERENCES runs (run_uuid),
+  run_key INTEGER NOT NULL REFERENCES runs (run_key),
   key TEXT NOT NULL,
   value TEXT NOT NULL,
-  PRIMARY KEY (run_uuid, key)
+  PRIMARY KEY (run_key, key)
 ) WITHOUT ROWID;
 
 CREATE TABLE datasets (
@@ -101,7 +106,8 @@ CREATE TABLE datasets (
 );
 
 -- Edges into a run: source_type 'DATASET' (source_id a dataset_uuid) or 'MODEL' (a logged
--- model id); destination_type 'RUN'. The rowid keeps the order they were logged in.
+-- model id); destination_type 'RUN', destination_id its run_uuid. The rowid keeps the order
+-- they were logged in.
 CREATE TABLE inputs (
   input_uuid TEXT PRIMARY KEY,
   source_type TEXT NOT NULL,
@@ -120,10 +126,10 @@ CREATE TABLE input_tags (
 
 -- A run's outputs (MLflow 3): the logged models it produced, at a step.
 CREATE TABLE run_outputs (
-  run_uuid TEXT NOT NULL REFERENCES runs (run_uuid),
+  run_key INTEGER NOT NULL REFERENCES runs (run_key),
   model_id TEXT NOT NULL,
   step INTEGER NOT NULL,
-  PRIMARY KEY (run_uuid, model_id, step)
+  PRIMARY KEY (run_key, model_id, step)
 );
 
 CREATE TABLE logged_models (

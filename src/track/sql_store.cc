@@ -24,7 +24,14 @@ Result<std::unique_ptr<SqlTrackingStore>> SqlTrackingStore::Open(Config config) 
   options.durable = config.durable;
   // One in-memory database is one connection: a second would open another, empty database.
   auto pool = std::make_unique<db::ConnectionPool>(
-      [path, options]() { return db::OpenSqlite(path, options); }, in_memory ? 1 : 16);
+      [path, options]() -> Result<std::unique_ptr<db::Connection>> {
+        CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<db::Connection> conn, db::OpenSqlite(path, options));
+        // 16 MiB of page cache per connection (SQLite's default is 2): a run's history and the
+        // search indexes stay in memory instead of being read back from the WAL.
+        CAIRN_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size = -16384"));
+        return conn;
+      },
+      in_memory ? 1 : 16);
   std::unique_ptr<SqlTrackingStore> store(new SqlTrackingStore(std::move(config), std::move(pool)));
   store->in_memory_ = in_memory;
 

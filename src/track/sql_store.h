@@ -27,6 +27,13 @@
 
 namespace cairn::track {
 
+/// A run as stored: its row key (runs.run_key, by which its metrics, params and tags are
+/// kept) and its info.
+struct StoredRun {
+  int64_t key = 0;
+  RunInfo info;
+};
+
 class SqlTrackingStore final : public TrackingStore {
  public:
   struct Config {
@@ -123,19 +130,22 @@ class SqlTrackingStore final : public TrackingStore {
   Status LoadExperimentTags(db::Connection& conn, std::vector<Experiment>& experiments);
 
   // Runs (sql_runs.cc).
-  /// The run's info; 404 when there is none.
-  Result<RunInfo> LoadRunInfo(db::Connection& conn, std::string_view run_id);
-  /// The run's info, which must be active (400 otherwise).
-  Result<RunInfo> LoadActiveRun(db::Connection& conn, std::string_view run_id);
-  /// Fills data, inputs and outputs of `runs` (one query per table for all of them).
-  Status LoadRunDetails(db::Connection& conn, std::vector<Run>& runs);
+  /// The run; 404 when there is none.
+  Result<StoredRun> LoadRun(db::Connection& conn, std::string_view run_id);
+  /// The run, which must be active (400 otherwise).
+  Result<StoredRun> LoadActiveRun(db::Connection& conn, std::string_view run_id);
+  /// Fills data, inputs and outputs of `runs`, whose row keys are `keys` (one query per table
+  /// for all of them).
+  Status LoadRunDetails(db::Connection& conn, const std::vector<int64_t>& keys,
+                        std::vector<Run>& runs);
 
   // Run data writes, inside the caller's transaction (sql_run_data.cc).
-  Status WriteMetrics(db::Connection& conn, const RunInfo& run, const std::vector<Metric>& metrics);
-  Status WriteParams(db::Connection& conn, const RunInfo& run, const std::vector<Param>& params,
+  Status WriteMetrics(db::Connection& conn, const StoredRun& run,
+                      const std::vector<Metric>& metrics);
+  Status WriteParams(db::Connection& conn, const StoredRun& run, const std::vector<Param>& params,
                      bool batch);
-  Status WriteTags(db::Connection& conn, const RunInfo& run, const std::vector<Tag>& tags);
-  Status RenameRun(db::Connection& conn, const RunInfo& run, std::string_view name);
+  Status WriteTags(db::Connection& conn, const StoredRun& run, const std::vector<Tag>& tags);
+  Status RenameRun(db::Connection& conn, const StoredRun& run, std::string_view name);
 
   // Logged models (sql_logged_models.cc).
   Result<LoggedModel> LoadLoggedModel(db::Connection& conn, std::string_view model_id);
@@ -147,12 +157,12 @@ class SqlTrackingStore final : public TrackingStore {
   std::mutex memory_turn_;  // held by a Session of an in-memory database
 };
 
-/// The tables of a run's entities (sql_runs.cc): the columns SearchRuns and GetRun select, in
-/// the order RunInfoFromRow reads them.
+/// The columns of a run that GetRun and SearchRuns select (runs aliased `r`), in the order
+/// StoredRunFromRow reads them (sql_runs.cc).
 inline constexpr std::string_view kRunColumns =
-    "r.run_uuid, r.name, r.experiment_id, r.user_id, r.status, r.start_time, r.end_time, "
-    "r.artifact_uri, r.lifecycle_stage";
-RunInfo RunInfoFromRow(const db::Statement& row);
+    "r.run_key, r.run_uuid, r.name, r.experiment_id, r.user_id, r.status, r.start_time, "
+    "r.end_time, r.artifact_uri, r.lifecycle_stage";
+StoredRun StoredRunFromRow(const db::Statement& row);
 
 /// "<base>/<part>", as MLflow's append_to_uri_path: "mlflow-artifacts:" + "1" gives
 /// "mlflow-artifacts:/1", "/a/" + "1" gives "/a/1".

@@ -2,7 +2,10 @@
 // logged models), the TrackingStore interface of primitives every backend implements, and the
 // factory that picks a backend by URI as MLflow does:
 //
-//   sqlite:///abs/path.db, sqlite:///rel.db   SqlTrackingStore, in-process (no server needed)
+//   sqlite:///rel.db, sqlite:////abs/path.db  SqlTrackingStore, in-process (no server needed);
+//                                             SQLAlchemy's rule: the file is the path after
+//                                             "sqlite:///", so an absolute one has 4 slashes;
+//                                             sqlite:// or sqlite:///:memory: is in memory
 //   http://host:port, https://...             RestTrackingStore, MLflow's REST API (a cairn
 //                                             server or a real MLflow server)
 //   a plain path / file:                      refused: MLflow's file store, which cairn does

@@ -49,18 +49,20 @@ TEST_P(StoreTest, LatestMetricIsTheGreatestByStepTimestampValueNotTheLastWritten
   ASSERT_OK(store().LogMetric(run.run_id, MakeMetric("loss", 1.0, /*ts=*/10, /*step=*/2)));
   ASSERT_OK(store().LogMetric(run.run_id, MakeMetric("loss", 9.0, 50, 1)));  // older step
   ASSERT_OK(store().LogMetric(run.run_id, MakeMetric("loss", 0.5, 10, 2)));  // smaller value
-  const Metric* latest = FindMetric(MustGetRun(run.run_id).data.metrics, "loss");
-  ASSERT_NE(latest, nullptr);
-  EXPECT_EQ(latest->value, 1.0);
-  EXPECT_EQ(latest->step, 2);
-  EXPECT_EQ(latest->timestamp, 10);
+  auto latest = [&]() {
+    track::Run got = MustGetRun(run.run_id);
+    const Metric* m = FindMetric(got.data.metrics, "loss");
+    EXPECT_NE(m, nullptr);
+    return m ? *m : Metric{};
+  };
+  EXPECT_EQ(latest().value, 1.0);
+  EXPECT_EQ(latest().step, 2);
+  EXPECT_EQ(latest().timestamp, 10);
   ASSERT_OK(store().LogMetric(run.run_id, MakeMetric("loss", 0.1, 11, 2)));  // later timestamp
-  latest = FindMetric(MustGetRun(run.run_id).data.metrics, "loss");
-  EXPECT_EQ(latest->value, 0.1);
+  EXPECT_EQ(latest().value, 0.1);
   ASSERT_OK(store().LogMetric(run.run_id, MakeMetric("loss", 7.0, 1, 3)));  // greater step
-  latest = FindMetric(MustGetRun(run.run_id).data.metrics, "loss");
-  EXPECT_EQ(latest->value, 7.0);
-  EXPECT_EQ(latest->step, 3);
+  EXPECT_EQ(latest().value, 7.0);
+  EXPECT_EQ(latest().step, 3);
   EXPECT_EQ(History(store(), run.run_id, "loss").size(), 5u);
 }
 

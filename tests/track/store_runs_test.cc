@@ -1,16 +1,20 @@
 // TrackingStore suite: runs (create, update, get, delete, restore) and their names.
-#include <regex>
+#include <chrono>
+#include <set>
+
+#include "core/strings.h"
 
 #include "store_suite.h"
 
 namespace cairn::track::testing {
 namespace {
 
-const Tag* FindTag(const std::vector<Tag>& tags, const std::string& key) {
+// The tag's value, or "<none>" when the run has no such tag.
+std::string TagValue(const std::vector<Tag>& tags, const std::string& key) {
   for (const Tag& tag : tags) {
-    if (tag.key == key) return &tag;
+    if (tag.key == key) return tag.value;
   }
-  return nullptr;
+  return "<none>";
 }
 
 TEST_P(StoreTest, CreateRunStartsARunningActiveRun) {
@@ -23,7 +27,7 @@ TEST_P(StoreTest, CreateRunStartsARunningActiveRun) {
   Result<track::Run> run = store().CreateRun(request);
   ASSERT_OK(run);
   const RunInfo& info = run->info;
-  EXPECT_TRUE(std::regex_match(info.run_id, std::regex("[0-9a-f]{32}"))) << info.run_id;
+  EXPECT_TRUE(IsHexId(info.run_id)) << info.run_id;
   EXPECT_EQ(info.experiment_id, exp);
   EXPECT_EQ(info.user_id, "alice");
   EXPECT_EQ(info.status, RunStatus::kRunning);
@@ -34,11 +38,15 @@ TEST_P(StoreTest, CreateRunStartsARunningActiveRun) {
   ASSERT_OK(e);
   EXPECT_EQ(info.artifact_uri, e->artifact_location + "/" + info.run_id + "/artifacts");
   // A generated name, mirrored in the mlflow.runName tag.
-  EXPECT_TRUE(std::regex_match(info.run_name, std::regex("[a-z]+-[a-z]+-[0-9]{1,3}")))
-      << info.run_name;
-  const Tag* name_tag = FindTag(run->data.tags, "mlflow.runName");
-  ASSERT_NE(name_tag, nullptr);
-  EXPECT_EQ(name_tag->value, info.run_name);
+  std::vector<std::string_view> words = core::Split(info.run_name, '-');  // adjective-noun-NNN
+  ASSERT_EQ(words.size(), 3u) << info.run_name;
+  EXPECT_FALSE(words[0].empty());
+  EXPECT_FALSE(words[1].empty());
+  std::optional<int64_t> number = core::ParseInt64(words[2]);
+  ASSERT_TRUE(number.has_value()) << info.run_name;
+  EXPECT_GE(*number, 0);
+  EXPECT_LT(*number, 1000);
+  EXPECT_EQ(TagValue(run->data.tags, "mlflow.runName"), info.run_name);
 
   track::Run got = MustGetRun(info.run_id);
   EXPECT_EQ(got.info.run_id, info.run_id);
@@ -76,7 +84,7 @@ TEST_P(StoreTest, RunNameAndRunNameTagAgree) {
   Result<track::Run> named = store().CreateRun(request);
   ASSERT_OK(named);
   EXPECT_EQ(named->info.run_name, "given");
-  EXPECT_EQ(FindTag(MustGetRun(named->info.run_id).data.tags, "mlflow.runName")->value, "given");
+  EXPECT_EQ(TagValue(MustGetRun(named->info.run_id).data.tags, "mlflow.runName"), "given");
 
   request.run_name = "";
   request.tags = {{"mlflow.runName", "from-tag"}};
@@ -88,6 +96,20 @@ TEST_P(StoreTest, RunNameAndRunNameTagAgree) {
   EXPECT_OK(store().CreateRun(request));
   request.run_name = "different";
   EXPECT_CODE(store().CreateRun(request), kInvalidParameterValue);
+
+  // An empty mlflow.runName tag counts as none: a name is made up and the tag carries it.
+  request.run_name = "";
+  request.tags = {{"mlflow.runName", ""}};
+  Result<track::Run> unnamed = store().CreateRun(request);
+  ASSERT_OK(unnamed);
+  EXPECT_FALSE(unnamed->info.run_name.empty());
+  track::Run got = MustGetRun(unnamed->info.run_id);
+  EXPECT_EQ(TagValue(got.data.tags, "mlflow.runName"), unnamed->info.run_name);
+  // ...and setting it empty later changes nothing.
+  ASSERT_OK(store().SetTag(unnamed->info.run_id, {"mlflow.runName", ""}));
+  got = MustGetRun(unnamed->info.run_id);
+  EXPECT_EQ(got.info.run_name, unnamed->info.run_name);
+  EXPECT_EQ(TagValue(got.data.tags, "mlflow.runName"), unnamed->info.run_name);
 }
 
 TEST_P(StoreTest, CreateRunRefusesUnknownExperimentsAndBadTags) {
@@ -131,7 +153,7 @@ TEST_P(StoreTest, UpdateRunChangesOnlyWhatIsGiven) {
   EXPECT_EQ(renamed->run_name, "second");
   got = MustGetRun(run.run_id);
   EXPECT_EQ(got.info.run_name, "second");
-  EXPECT_EQ(FindTag(got.data.tags, "mlflow.runName")->value, "second");
+  EXPECT_EQ(TagValue(got.data.tags, "mlflow.runName"), "second");
 }
 
 TEST_P(StoreTest, UpdateRunNeedsAnExistingActiveRun) {
@@ -172,7 +194,7 @@ TEST_P(StoreTest, SettingTheRunNameTagRenamesTheRun) {
   ASSERT_OK(store().SetTag(run.run_id, {"mlflow.runName", "new"}));
   track::Run got = MustGetRun(run.run_id);
   EXPECT_EQ(got.info.run_name, "new");
-  EXPECT_EQ(FindTag(got.data.tags, "mlflow.runName")->value, "new");
+  EXPECT_EQ(TagValue(got.data.tags, "mlflow.runName"), "new");
   ASSERT_OK(store().LogBatch(run.run_id, {}, {}, {{"mlflow.runName", "batched"}}));
   EXPECT_EQ(MustGetRun(run.run_id).info.run_name, "batched");
 }
@@ -181,9 +203,9 @@ TEST_P(StoreTest, SetAndDeleteRunTags) {
   RunInfo run = NewRun("0");
   ASSERT_OK(store().SetTag(run.run_id, {"k", "v1"}));
   ASSERT_OK(store().SetTag(run.run_id, {"k", "v2"}));
-  EXPECT_EQ(FindTag(MustGetRun(run.run_id).data.tags, "k")->value, "v2");
+  EXPECT_EQ(TagValue(MustGetRun(run.run_id).data.tags, "k"), "v2");
   ASSERT_OK(store().DeleteTag(run.run_id, "k"));
-  EXPECT_EQ(FindTag(MustGetRun(run.run_id).data.tags, "k"), nullptr);
+  EXPECT_EQ(TagValue(MustGetRun(run.run_id).data.tags, "k"), "<none>");
   EXPECT_CODE(store().DeleteTag(run.run_id, "k"), kResourceDoesNotExist);
   EXPECT_CODE(store().DeleteTag("nope", "k"), kResourceDoesNotExist);
   EXPECT_CODE(store().SetTag("nope", {"k", "v"}), kResourceDoesNotExist);

@@ -116,6 +116,15 @@ inline ::testing::AssertionResult HasCode(const core::Status& status, core::Code
          << "expected " << core::CodeName(expected) << ", got " << status.ToString();
 }
 
+/// 32 lowercase hex digits, as a run id (uuid4().hex).
+inline bool IsHexId(std::string_view id) {
+  if (id.size() != 32) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 inline Metric MakeMetric(std::string key, double value, int64_t timestamp = 1000,
                          int64_t step = 0) {
   Metric m;
