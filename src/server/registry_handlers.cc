@@ -5,6 +5,19 @@
 // Deviation from MLflow: transition-stage with archive_existing_versions=true towards a stage
 // other than Staging or Production is 400 INVALID_PARAMETER_VALUE (MLflow answers 500, which
 // its client retries); the store decides it.
+//
+// Model version sources are checked here, where both stores are at hand: a local path must lie
+// inside the artifact directory of the run given (MLflow's rule), and a logged model's source
+// ("models:/m-...") is stored with the model's artifact location as its download URI.
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <cctype>
+
+#include "core/path.h"
+#include "core/strings.h"
+#include "core/uri.h"
 #include "server/routes.h"
 #include "server/wire.h"
 
@@ -12,6 +25,72 @@ namespace cairn::server {
 namespace {
 
 registry::RegistryStore& Store(const Call& call) { return *call.state.registry; }
+
+// The scheme of a URI ("runs", "file"), lowercased; empty for a plain path.
+std::string SchemeOf(std::string_view location) {
+  size_t colon = location.find(':');
+  if (colon == std::string_view::npos || colon == 0) return "";
+  std::string_view scheme = location.substr(0, colon);
+  if (!std::isalpha(static_cast<unsigned char>(scheme[0]))) return "";
+  for (char c : scheme) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+      return "";
+    }
+  }
+  return core::ToLower(scheme);
+}
+
+// A local path (a plain path or file:), absolute and normalized; nullopt for other URIs.
+std::optional<std::string> LocalPath(std::string_view location) {
+  std::string scheme = SchemeOf(location);
+  if (!scheme.empty() && scheme != "file") return std::nullopt;
+  std::string path(location);
+  if (scheme == "file") {
+    Result<core::Uri> uri = core::Uri::Parse(location);
+    path = uri.ok() ? uri->DecodedPath() : std::string(location.substr(5));
+  }
+  if (!core::IsAbsolutePath(path)) {
+    char cwd[4096];
+    path = core::JoinPath(::getcwd(cwd, sizeof(cwd)) != nullptr ? cwd : "/", path);
+  }
+  return core::NormalizePath(path);
+}
+
+// MLflow's _validate_source: a local source is only taken from inside the artifact directory
+// of the run named by run_id (otherwise anyone could register, then download, any file the
+// server can read).
+Status CheckLocalSource(const Call& call, std::string_view source, std::string_view run_id) {
+  std::optional<std::string> path = LocalPath(source);
+  if (!path) return Status::Ok();
+  if (!run_id.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(track::Run run, call.state.tracking->GetRun(run_id));
+    std::optional<std::string> run_dir = LocalPath(run.info.artifact_uri);
+    if (run_dir && core::PathIsWithin(*path, *run_dir)) return Status::Ok();
+  }
+  return Status::InvalidArgument(fmt::format(
+      "Invalid model version source: '{}'. To use a local path as a model version source, the "
+      "run_id request parameter has to be specified and the local path has to be contained "
+      "within the artifact directory of the run specified by the run_id.",
+      source));
+}
+
+// MLflow 3: a version of a logged model ("models:/m-<id>") lives where the logged model's
+// artifacts are. Empty when the source is not one, or the model is unknown.
+Result<std::string> LoggedModelLocation(const Call& call, std::string_view source) {
+  constexpr std::string_view kScheme = "models:/";
+  if (!source.starts_with(kScheme)) return std::string();
+  std::string_view model_id = source.substr(kScheme.size());
+  while (model_id.ends_with('/')) model_id.remove_suffix(1);
+  if (!model_id.starts_with("m-") || model_id.find('/') != std::string_view::npos) {
+    return std::string();
+  }
+  Result<track::LoggedModel> model = call.state.tracking->GetLoggedModel(model_id);
+  if (!model.ok()) {
+    if (model.status().IsNotFound()) return std::string();
+    return model.status();
+  }
+  return model->artifact_uri;
+}
 
 core::Value ModelResponse(const registry::RegisteredModel& model) {
   return JsonObject().Object("registered_model", RegisteredModelJson(model)).Build();
@@ -117,6 +196,8 @@ Result<core::Value> CreateModelVersion(const Call& call) {
   CAIRN_ASSIGN_OR_RETURN(request.run_link, p.String("run_link"));
   CAIRN_ASSIGN_OR_RETURN(request.description, p.String("description"));
   CAIRN_ASSIGN_OR_RETURN(request.model_id, p.String("model_id"));
+  CAIRN_RETURN_IF_ERROR(CheckLocalSource(call, request.source, request.run_id));
+  CAIRN_ASSIGN_OR_RETURN(request.storage_location, LoggedModelLocation(call, request.source));
   CAIRN_ASSIGN_OR_RETURN(registry::ModelVersion version, Store(call).CreateModelVersion(request));
   return VersionResponse(version);
 }

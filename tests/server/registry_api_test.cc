@@ -159,7 +159,8 @@ TEST(RegistryApiTest, ModelVersionsAsMlflowWritesThem) {
       404);
   EXPECT_EQ(CreateVersion(api, name).Str("model_version.version"), "3");  // never reused
 
-  reply = api.Post("/mlflow/model-versions/create", R"({"name": "no-such-model", "source": "x"})");
+  reply = api.Post("/mlflow/model-versions/create",
+                   R"({"name": "no-such-model", "source": "s3://b/x"})");
   EXPECT_EQ(reply.status, 404) << reply;
   reply = api.Post("/mlflow/model-versions/create", fmt::format(R"({{"name": {}}})", Q(name)));
   EXPECT_EQ(reply.status, 400) << reply;
@@ -277,6 +278,60 @@ TEST(RegistryApiTest, Aliases) {
                   "&alias=champion");
   EXPECT_EQ(reply.status, 404) << reply;
   EXPECT_EQ(reply.error_code(), "RESOURCE_DOES_NOT_EXIST");
+}
+
+TEST(RegistryApiTest, LocalSourcesOnlyFromInsideTheRunsArtifacts) {
+  ApiServer& api = ApiServer::Shared();
+  std::string name = UniqueName();
+  CreateModel(api, name);
+  std::string dir = api.Path(UniqueName());
+  Reply reply =
+      api.Post("/mlflow/experiments/create",
+               fmt::format(R"({{"name": {}, "artifact_location": {}}})", Q(UniqueName()), Q(dir)));
+  std::string exp = reply.Str("experiment_id");
+  reply = api.Post("/mlflow/runs/create", fmt::format(R"({{"experiment_id": {}}})", Q(exp)));
+  std::string run_id = reply.Str("run.info.run_id");
+  std::string inside = dir + "/" + run_id + "/artifacts/model";
+
+  auto create = [&](std::string_view source, std::string_view run) {
+    return api.Post(
+        "/mlflow/model-versions/create",
+        fmt::format(R"({{"name": {}, "source": {}, "run_id": {}}})", Q(name), Q(source), Q(run)));
+  };
+  EXPECT_EQ(create(inside, run_id).status, 200);
+  EXPECT_EQ(create("file://" + inside, run_id).status, 200);
+  for (const std::string& source : {std::string("/etc"), api.Path("mlflow.db"), inside}) {
+    reply = create(source, source == inside ? "" : run_id);
+    EXPECT_EQ(reply.status, 400) << source << ": " << reply;
+    EXPECT_EQ(reply.error_code(), "INVALID_PARAMETER_VALUE");
+  }
+  reply = create("file:///etc/passwd", run_id);
+  EXPECT_EQ(reply.status, 400) << reply;
+  reply = create("s3://bucket/../../x", "");
+  EXPECT_EQ(reply.status, 400) << reply;
+  EXPECT_EQ(create("s3://bucket/model", "").status, 200);
+}
+
+TEST(RegistryApiTest, LoggedModelSourceDownloadsFromTheModelsArtifacts) {
+  ApiServer& api = ApiServer::Shared();
+  std::string name = UniqueName();
+  CreateModel(api, name);
+  Reply reply =
+      api.Post("/mlflow/experiments/create", fmt::format(R"({{"name": {}}})", Q(UniqueName())));
+  std::string exp = reply.Str("experiment_id");
+  reply = api.Post("/mlflow/logged-models", fmt::format(R"({{"experiment_id": {}}})", Q(exp)));
+  std::string model_id = reply.Str("model.info.model_id");
+  std::string artifact_uri = reply.Str("model.info.artifact_uri");
+  reply = api.Post("/mlflow/model-versions/create",
+                   fmt::format(R"({{"name": {}, "source": {}, "model_id": {}}})", Q(name),
+                               Q("models:/" + model_id), Q(model_id)));
+  ASSERT_EQ(reply.status, 200) << reply;
+  EXPECT_EQ(reply.Str("model_version.source"), "models:/" + model_id);
+  EXPECT_EQ(reply.Str("model_version.model_id"), model_id);
+  reply = api.Get("/mlflow/model-versions/get-download-uri?name=" + core::PercentEncode(name) +
+                  "&version=1");
+  ASSERT_EQ(reply.status, 200) << reply;
+  EXPECT_EQ(reply.Str("artifact_uri"), artifact_uri);
 }
 
 }  // namespace
