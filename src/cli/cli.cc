@@ -21,6 +21,8 @@ constexpr std::array kCommandGroups = {
     CommandGroup{"data", RegisterDataCommands},
     CommandGroup{"hash", RegisterHashCommands},
     CommandGroup{"pipeline", RegisterPipelineCommands},
+    CommandGroup{"track", RegisterTrackCommands},
+    CommandGroup{"model", RegisterModelCommands},
     CommandGroup{"server", RegisterServerCommands},
 };
 

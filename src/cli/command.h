@@ -41,6 +41,8 @@ struct CommandGroup {
 void RegisterHashCommands(CLI::App& app, Context& ctx);
 void RegisterDataCommands(CLI::App& app, Context& ctx);
 void RegisterPipelineCommands(CLI::App& app, Context& ctx);
+void RegisterTrackCommands(CLI::App& app, Context& ctx);
+void RegisterModelCommands(CLI::App& app, Context& ctx);
 void RegisterServerCommands(CLI::App& app, Context& ctx);
 
 /// repro, params, metrics: top-level commands of both `cairn` and `dvc`.

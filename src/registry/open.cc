@@ -2,12 +2,13 @@
 //   sqlite:///rel.db       SqlRegistryStore on rel.db, relative to the working directory
 //   sqlite:////abs/x.db    SqlRegistryStore on /abs/x.db (SQLAlchemy's four slashes)
 //   sqlite:// or sqlite:///:memory:   a private in-memory database
-//   http://, https://      MLflow's REST API (not built yet)
+//   http://, https://      RestRegistryStore: MLflow's REST API
 // Anything else (a plain path, file:, MLflow's file store) is refused with a hint.
 #include <memory>
 #include <string>
 
 #include "registry/registry.h"
+#include "registry/rest_store.h"
 #include "registry/sql_store.h"
 
 namespace cairn::registry {
@@ -44,7 +45,7 @@ Result<std::unique_ptr<RegistryStore>> OpenRegistryStore(const core::Uri& uri,
     return std::unique_ptr<RegistryStore>(std::move(store));
   }
   if (uri.scheme == "http" || uri.scheme == "https") {
-    return Status::NotImplemented("REST registry store: not built yet");
+    return OpenRestRegistryStore(uri, options);
   }
   return Status::InvalidArgument("Unsupported registry URI '" + uri.ToString() +
                                  "': expected sqlite:///<path to a database file> (e.g. "

@@ -3,7 +3,7 @@
 //   sqlite:///rel.db      rel.db relative to the working directory (SQLAlchemy's rule: the path
 //   sqlite:////abs/x.db   is what follows "sqlite:///", so a fourth slash makes it absolute)
 //   sqlite:// or sqlite:///:memory:   a private in-memory database
-//   http(s)://...         the REST store (not built yet)
+//   http(s)://...         RestTrackingStore: MLflow's REST API
 //   a path or file:       MLflow's file store: refused
 //
 // Thread-safe (no state).
@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "track/rest_store.h"
 #include "track/sql_store.h"
 #include "track/track.h"
 
@@ -69,9 +70,7 @@ Result<std::unique_ptr<TrackingStore>> OpenTrackingStore(const core::Uri& uri,
     return std::unique_ptr<TrackingStore>(std::move(store));
   }
   if (uri.scheme == "http" || uri.scheme == "https") {
-    // The one place the REST backend plugs in: return NewRestTrackingStore(uri, options);
-    // (rest_store.h), once it exists.
-    return Status::NotImplemented("REST tracking store: not built yet");
+    return OpenRestTrackingStore(uri, options);
   }
   if (uri.scheme.empty() || uri.scheme == "file") {
     return Status::InvalidArgument(

@@ -30,6 +30,23 @@ struct Backend {
 
 void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
 
+#ifdef CAIRN_REST_STORE_SUITE
+}  // namespace
+
+// rest_store_suites_test (tests/rest_store_suites.cmake): the suite over HTTP, each store a
+// RestRegistryStore talking to a `cairn server` of its own (tests/server/rest_store_suites.cc).
+namespace testing {
+std::unique_ptr<RegistryStore> NewRestStoreForSuite();
+}
+
+namespace {
+
+const std::vector<Backend>& Backends() {
+  static const std::vector<Backend> kBackends = {{"Rest", testing::NewRestStoreForSuite}};
+  return kBackends;
+}
+
+#else
 // One directory for the whole binary; each store gets a file of its own in it.
 const std::string& ScratchDir() {
   static sys::TempDir* dir = [] {
@@ -69,6 +86,7 @@ const std::vector<Backend>& Backends() {
   };
   return kBackends;
 }
+#endif
 
 class RegistryStoreTest : public ::testing::TestWithParam<Backend> {
  protected:

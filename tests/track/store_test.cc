@@ -8,6 +8,12 @@
 
 namespace cairn::track::testing {
 
+#ifdef CAIRN_REST_STORE_SUITE
+// rest_store_suites_test (tests/rest_store_suites.cmake): the suite over HTTP, each store a
+// RestTrackingStore talking to a `cairn server` of its own (tests/server/rest_store_suites.cc).
+std::unique_ptr<TrackingStore> NewRestStoreForSuite();
+std::vector<StoreBackend> StoreBackends() { return {{"Rest", NewRestStoreForSuite}}; }
+#else
 // Add a backend here and every TEST_P of StoreTest runs on it.
 std::vector<StoreBackend> StoreBackends() {
   return {
@@ -34,6 +40,7 @@ std::vector<StoreBackend> StoreBackends() {
        }},
   };
 }
+#endif
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(StoreBackends()),
                          [](const ::testing::TestParamInfo<StoreBackend>& info) {
