@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "net/net.h"
 #include "registry/registry.h"
 #include "registry/rest_store.h"
 #include "registry/sql_store.h"
@@ -18,7 +19,7 @@ namespace {
 // The file a sqlite: URI names, as SQLAlchemy reads it: everything after "sqlite:///".
 Result<std::string> SqlitePath(const core::Uri& uri) {
   if (!uri.host.empty() || uri.port || !uri.userinfo.empty()) {
-    return Status::InvalidArgument("Invalid registry URI '" + uri.ToString() +
+    return Status::InvalidArgument("Invalid registry URI '" + net::RedactUrl(uri.ToString()) +
                                    "': a sqlite URI has no host; use sqlite:///relative/path.db "
                                    "or sqlite:////absolute/path.db");
   }
@@ -26,7 +27,7 @@ Result<std::string> SqlitePath(const core::Uri& uri) {
   if (path.empty()) return std::string(":memory:");
   if (path.front() == '/') path.erase(0, 1);
   if (path.empty()) {
-    return Status::InvalidArgument("Invalid registry URI '" + uri.ToString() +
+    return Status::InvalidArgument("Invalid registry URI '" + net::RedactUrl(uri.ToString()) +
                                    "': no database file; use sqlite:///path/to/mlflow.db");
   }
   return path;
@@ -47,7 +48,7 @@ Result<std::unique_ptr<RegistryStore>> OpenRegistryStore(const core::Uri& uri,
   if (uri.scheme == "http" || uri.scheme == "https") {
     return OpenRestRegistryStore(uri, options);
   }
-  return Status::InvalidArgument("Unsupported registry URI '" + uri.ToString() +
+  return Status::InvalidArgument("Unsupported registry URI '" + net::RedactUrl(uri.ToString()) +
                                  "': expected sqlite:///<path to a database file> (e.g. "
                                  "sqlite:///mlflow.db) or http(s)://<tracking server>");
 }

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "net/net.h"
 #include "track/rest_store.h"
 #include "track/sql_store.h"
 #include "track/track.h"
@@ -20,7 +21,7 @@ namespace cairn::track {
 namespace {
 
 Result<std::string> SqlitePath(const core::Uri& uri) {
-  const std::string text = uri.ToString();
+  const std::string text = net::RedactUrl(uri.ToString());
   if (!uri.has_authority || !uri.host.empty() || uri.port || !uri.userinfo.empty()) {
     return Status::InvalidArgument(
         fmt::format("Invalid sqlite URI '{}': expected sqlite:///<relative path> or "
@@ -76,16 +77,16 @@ Result<std::unique_ptr<TrackingStore>> OpenTrackingStore(const core::Uri& uri,
     return Status::InvalidArgument(
         fmt::format("'{}' is MLflow's file store, which cairn does not write; use "
                     "sqlite:///<path>.db",
-                    uri.ToString()));
+                    net::RedactUrl(uri.ToString())));
   }
   if (uri.scheme == "postgresql" || uri.scheme == "mysql" || uri.scheme == "mssql") {
     return Status::NotImplemented(
         fmt::format("'{}': the {} tracking store is not built yet; use sqlite:///<path>.db",
-                    uri.ToString(), uri.scheme));
+                    net::RedactUrl(uri.ToString()), uri.scheme));
   }
   return Status::InvalidArgument(fmt::format(
       "Unsupported tracking URI '{}': expected sqlite:///<path>.db or http(s)://<server>",
-      uri.ToString()));
+      net::RedactUrl(uri.ToString())));
 }
 
 }  // namespace cairn::track
