@@ -72,6 +72,7 @@ int64_t SqlTrackingStore::NowMs() const {
 }
 
 Status SqlTrackingStore::Write(const std::function<Status(db::Connection&)>& body) {
+  std::lock_guard turn(write_turn_);
   CAIRN_ASSIGN_OR_RETURN(Session session, Connect());
   db::Connection& conn = session.conn();
   return db::InTransaction(conn, [&]() { return body(conn); });

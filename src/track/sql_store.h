@@ -155,6 +155,9 @@ class SqlTrackingStore final : public TrackingStore {
   std::unique_ptr<db::ConnectionPool> pool_;
   bool in_memory_ = false;
   std::mutex memory_turn_;  // held by a Session of an in-memory database
+  // Held by Write() for its whole transaction: this process's writers queue here instead of
+  // meeting SQLite's write lock, whose busy handler sleeps for milliseconds at a time.
+  std::mutex write_turn_;
 };
 
 /// The columns of a run that GetRun and SearchRuns select (runs aliased `r`), in the order
