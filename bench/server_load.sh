@@ -67,6 +67,8 @@ echo "search 10,000 runs (acc DESC, 100): $(awk -v r="$sr" 'BEGIN { printf "%.1f
 fresh=$(new_run "$exp_id")
 deep=$(new_run "$exp_id")
 /usr/bin/python3 "$lua/populate.py" "$url" history "$deep" 1000000
+rows=$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM metrics m JOIN runs r USING (run_key) WHERE r.run_uuid = ?', (sys.argv[2],)).fetchone()[0])" "$work/mlflow.db" "$deep")
+echo "metric rows on the deep run:     $rows"
 f=$(RUN_ID=$fresh rps -t1 -c1 -s "$lua/log_metric.lua" "$url")
 d=$(RUN_ID=$deep rps -t1 -c1 -s "$lua/log_metric.lua" "$url")
 echo "log-metric, fresh run:           $f req/s"
