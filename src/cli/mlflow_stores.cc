@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include <cmath>
 #include <ctime>
 
 #include "core/json.h"
@@ -45,50 +44,6 @@ core::Result<core::Uri> ParseStoreUri(std::string_view text, std::string_view wh
   return uri;
 }
 
-// A JSON object under construction, leaving out empty strings and lists as MLflow does.
-class Obj {
- public:
-  Obj& Str(const char* key, std::string_view value) {
-    if (!value.empty()) value_.Set(key, Value::String(std::string(value)));
-    return *this;
-  }
-  Obj& Int(const char* key, int64_t value) {
-    value_.Set(key, Value::Int(value));
-    return *this;
-  }
-  Obj& List(const char* key, Value list) {
-    if (list.size() > 0) value_.Set(key, std::move(list));
-    return *this;
-  }
-  Obj& Set(const char* key, Value value) {
-    value_.Set(key, std::move(value));
-    return *this;
-  }
-  Value Build() { return std::move(value_); }
-
- private:
-  Value value_ = Value::Mapping();
-};
-
-template <class T, class F>
-Value ListOf(const std::vector<T>& items, F encode) {
-  Value list = Value::Sequence();
-  for (const T& item : items) list.Append(encode(item));
-  return list;
-}
-
-template <class T>
-Value KeyValues(const std::vector<T>& items) {
-  return ListOf(items,
-                [](const T& t) { return Obj().Str("key", t.key).Str("value", t.value).Build(); });
-}
-
-Value DoubleJson(double d) {
-  if (std::isnan(d)) return Value::String("NaN");
-  if (std::isinf(d)) return Value::String(d > 0 ? "Infinity" : "-Infinity");
-  return Value::Double(d);
-}
-
 }  // namespace
 
 std::string TrackingUri(const Context& ctx, const MlflowFlags& flags) {
@@ -123,87 +78,6 @@ core::Result<std::unique_ptr<registry::RegistryStore>> OpenRegistry(const Contex
   options.token = c.token;
   options.verify_tls = c.verify_tls;
   return registry::OpenRegistryStore(uri, options);
-}
-
-Value ExperimentJson(const track::Experiment& e) {
-  return Obj()
-      .Str("experiment_id", e.experiment_id)
-      .Str("name", e.name)
-      .Str("artifact_location", e.artifact_location)
-      .Str("lifecycle_stage", track::LifecycleStageName(e.lifecycle_stage))
-      .Int("last_update_time", e.last_update_time)
-      .Int("creation_time", e.creation_time)
-      .List("tags", KeyValues(e.tags))
-      .Build();
-}
-
-Value RunInfoJson(const track::RunInfo& info) {
-  Obj o;
-  o.Str("run_id", info.run_id)
-      .Str("run_uuid", info.run_id)
-      .Str("run_name", info.run_name)
-      .Str("experiment_id", info.experiment_id)
-      .Str("user_id", info.user_id)
-      .Str("status", track::RunStatusName(info.status))
-      .Int("start_time", info.start_time);
-  if (info.end_time) o.Int("end_time", *info.end_time);
-  return o.Str("artifact_uri", info.artifact_uri)
-      .Str("lifecycle_stage", track::LifecycleStageName(info.lifecycle_stage))
-      .Build();
-}
-
-Value RunJson(const track::Run& run) {
-  Value metrics = ListOf(run.data.metrics, [](const track::Metric& m) {
-    return Obj()
-        .Str("key", m.key)
-        .Set("value", DoubleJson(m.value))
-        .Int("timestamp", m.timestamp)
-        .Int("step", m.step)
-        .Build();
-  });
-  Value data = Obj()
-                   .List("metrics", std::move(metrics))
-                   .List("params", KeyValues(run.data.params))
-                   .List("tags", KeyValues(run.data.tags))
-                   .Build();
-  return Obj().Set("info", RunInfoJson(run.info)).Set("data", std::move(data)).Build();
-}
-
-Value ModelVersionJson(const registry::ModelVersion& v) {
-  return Obj()
-      .Str("name", v.name)
-      .Str("version", std::to_string(v.version))
-      .Int("creation_timestamp", v.creation_timestamp)
-      .Int("last_updated_timestamp", v.last_updated_timestamp)
-      .Str("user_id", v.user_id)
-      .Str("current_stage", registry::StageName(v.current_stage))
-      .Str("description", v.description)
-      .Str("source", v.source)
-      .Str("run_id", v.run_id)
-      .Str("status", registry::VersionStatusName(v.status))
-      .Str("status_message", v.status_message)
-      .List("tags", KeyValues(v.tags))
-      .Str("run_link", v.run_link)
-      .List("aliases", ListOf(v.aliases, [](const std::string& a) { return Value::String(a); }))
-      .Str("model_id", v.model_id)
-      .Build();
-}
-
-Value RegisteredModelJson(const registry::RegisteredModel& m) {
-  return Obj()
-      .Str("name", m.name)
-      .Int("creation_timestamp", m.creation_timestamp)
-      .Int("last_updated_timestamp", m.last_updated_timestamp)
-      .Str("user_id", m.user_id)
-      .Str("description", m.description)
-      .List("latest_versions", ListOf(m.latest_versions, ModelVersionJson))
-      .List("tags", KeyValues(m.tags))
-      .List("aliases",
-            ListOf(m.aliases,
-                   [](const registry::AliasEntry& a) {
-                     return Obj().Str("alias", a.alias).Str("version", a.version).Build();
-                   }))
-      .Build();
 }
 
 Value JsonWith(std::string_view key, Value value) {

@@ -25,6 +25,7 @@
 #include "core/result.h"
 #include "core/value.h"
 #include "registry/registry.h"
+#include "server/wire.h"
 #include "track/track.h"
 
 namespace cairn::cli {
@@ -50,12 +51,13 @@ core::Result<std::unique_ptr<track::TrackingStore>> OpenTracking(const Context& 
 core::Result<std::unique_ptr<registry::RegistryStore>> OpenRegistry(const Context& ctx,
                                                                     const MlflowFlags& flags);
 
-// MLflow's JSON of the entities.
-core::Value ExperimentJson(const track::Experiment& e);
-core::Value RunInfoJson(const track::RunInfo& info);
-core::Value RunJson(const track::Run& run);
-core::Value ModelVersionJson(const registry::ModelVersion& v);
-core::Value RegisteredModelJson(const registry::RegisteredModel& m);
+// MLflow's JSON of the entities: the server's own encoders, so `--json` prints exactly what
+// the REST API answers.
+using server::ExperimentJson;
+using server::ModelVersionJson;
+using server::RegisteredModelJson;
+using server::RunInfoJson;
+using server::RunJson;
 /// {key: value} with one member.
 core::Value JsonWith(std::string_view key, core::Value value);
 
