@@ -24,6 +24,7 @@ constexpr std::array kCommandGroups = {
     CommandGroup{"track", RegisterTrackCommands},
     CommandGroup{"model", RegisterModelCommands},
     CommandGroup{"server", RegisterServerCommands},
+    CommandGroup{"workflow", RegisterWorkflowCommands},
 };
 
 // The hint line printed after a UsageError's message, if any, follows this marker.

@@ -1,0 +1,11 @@
+// Module-private: the subcommands of `cairn workflow`, one file each (cmd_workflow_<name>.cc).
+#pragma once
+
+#include "cli/command.h"
+
+namespace cairn::cli {
+
+// Each adds its subcommand to `workflow`.
+void AddWorkflowEvalCommand(CLI::App& workflow, Context& ctx);
+
+}  // namespace cairn::cli

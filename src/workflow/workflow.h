@@ -1,0 +1,6 @@
+// workflow: GitHub Actions workflow files, with GitHub's meaning: the model of a file (what it
+// says, each part with its file:line:col), its parsing and validation, whether an event
+// triggers it and why, and the plan of its jobs (needs graph, matrix legs, conditions).
+//
+// Each part has its own header, included here; include this one.
+#pragma once
