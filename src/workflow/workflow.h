@@ -5,4 +5,8 @@
 // Each part has its own header, included here; include this one.
 #pragma once
 
+#include "workflow/cron.h"
+#include "workflow/event.h"
+#include "workflow/glob.h"
 #include "workflow/trigger.h"
+#include "workflow/trigger_match.h"
