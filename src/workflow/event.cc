@@ -2,6 +2,7 @@
 #include "workflow/event.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -161,10 +162,9 @@ Status BuildPullRequest(const EventOptions& o, const sys::GitRepo& repo, const s
     }
     e.head_ref = head.branch;
   }
-  for (std::string_view prefix : {"refs/heads/"}) {
-    if (e.base_ref.rfind(prefix, 0) == 0) e.base_ref.erase(0, prefix.size());
-    if (e.head_ref.rfind(prefix, 0) == 0) e.head_ref.erase(0, prefix.size());
-  }
+  constexpr std::string_view kHeads = "refs/heads/";
+  if (e.base_ref.rfind(kHeads, 0) == 0) e.base_ref.erase(0, kHeads.size());
+  if (e.head_ref.rfind(kHeads, 0) == 0) e.head_ref.erase(0, kHeads.size());
   e.number = o.number;
   if (e.number == 0) {
     std::string n = PayloadString(p, {"number"});
