@@ -10,3 +10,4 @@
 #include "workflow/glob.h"
 #include "workflow/trigger.h"
 #include "workflow/trigger_match.h"
+#include "workflow/github_context.h"
