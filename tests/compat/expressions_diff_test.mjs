@@ -255,7 +255,7 @@ function g15(d) {
   if (neg) mant = mant.slice(1);
   let digits = mant.replace('.', '').replace(/0+$/, '') || '0';
   let out = neg ? '-' : '';
-  if (e >= 15 || e < -5) {
+  if (e >= 15 || e <= -5) {
     out += digits[0] + (digits.length > 1 ? '.' + digits.slice(1) : '');
     out += (e < 0 ? 'E-' : 'E+') + String(Math.abs(e)).padStart(2, '0');
   } else if (e < 0) {
