@@ -231,6 +231,11 @@ void AddWorkflowEvalCommand(CLI::App& workflow, Context& ctx) {
       ctx.status = RunBatch(ctx);
       return;
     }
+    if (opts->text.empty()) {
+      ctx.status = core::Status::InvalidArgument(
+          "workflow eval: give an EXPRESSION argument, or --batch to read JSON lines from stdin");
+      return;
+    }
     core::Value contexts;
     bool have_contexts = false;
     if (!opts->contexts_file.empty()) {
