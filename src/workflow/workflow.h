@@ -4,3 +4,6 @@
 //
 // Each part has its own header, included here; include this one.
 #pragma once
+
+#include "workflow/model.h"
+#include "workflow/parse.h"
