@@ -7,3 +7,4 @@
 
 #include "workflow/model.h"
 #include "workflow/parse.h"
+#include "workflow/trigger.h"
