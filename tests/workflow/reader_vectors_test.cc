@@ -84,6 +84,16 @@ Vector Load(const std::filesystem::path& path) {
     if (const core::Value* n = options->Find("max-nested-reusable-workflows-depth")) {
       v.options.max_nesting = static_cast<int>(n->AsDouble());
     }
+    if (const core::Value* p = options->Find("permissions-policy"); p && p->is_string()) {
+      if (p->AsString() == "LimitedRead") {
+        v.options.permissions_policy = ParseOptions::PermissionsPolicy::kLimitedRead;
+      }
+    }
+    if (const core::Value* f = options->Find("experimental-features"); f && f->is_mapping()) {
+      if (const core::Value* b = f->Find("allowBackgroundSteps"); b && b->is_bool()) {
+        v.options.allow_background_steps = b->AsBool();
+      }
+    }
   }
   v.workflow = docs[1];
   for (size_t i = 2; i + 2 < docs.size(); i += 2) {
