@@ -39,11 +39,10 @@ std::string AnchorNameAt(std::string_view text, const core::Location& location) 
 // GitHub refuses anchors (and so aliases): reports the first anchor.
 bool CheckAnchors(const core::Value& node, std::string_view text, std::string_view filename,
                   ErrorList* errors) {
+  (void)filename;
   auto report = [&](const core::Location& location) {
-    errors->Add(core::Location{}, std::string(filename) +
-                                      ": Anchors are not currently supported. Remove the anchor '" +
-                                      AnchorNameAt(text, location) + "'");
-    (void)location;
+    errors->Add(location, "Anchors are not currently supported. Remove the anchor '" +
+                              AnchorNameAt(text, location) + "'");
     return true;
   };
   if (node.anchored() && !node.alias()) return report(node.location());
