@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -88,7 +89,43 @@ std::string ScalarText(const core::Value& node) {
   return node.raw();
 }
 
+void ErrorList::AddStatus(const core::Status& status) {
+  const std::string text = status.message();
+  for (std::string_view line : core::SplitLines(text)) {
+    if (line.empty()) continue;
+    // "<file>:<line>:<col>: <message>": the position back as a Location.
+    core::Location location;
+    std::string message(line);
+    for (size_t colon = line.find(':'); colon != std::string_view::npos;
+         colon = line.find(':', colon + 1)) {
+      size_t a = colon + 1;
+      size_t b = a;
+      while (b < line.size() && std::isdigit(static_cast<unsigned char>(line[b]))) ++b;
+      if (b == a || b >= line.size() || line[b] != ':') continue;
+      size_t c = b + 1;
+      size_t d = c;
+      while (d < line.size() && std::isdigit(static_cast<unsigned char>(line[d]))) ++d;
+      if (d == c || line.substr(d, 2) != ": ") continue;
+      location.file = std::make_shared<const std::string>(line.substr(0, colon));
+      location.line = std::stoi(std::string(line.substr(a, b - a)));
+      location.column = std::stoi(std::string(line.substr(c, d - c)));
+      message = std::string(line.substr(d + 2));
+      break;
+    }
+    errors_.push_back(ParseError{location, std::move(message)});
+  }
+}
+
 void ErrorList::Add(const core::Location& location, std::string message) {
+  // GitHub cuts an error, with its "file (Line: L, Col: C): " prefix, at 500 characters.
+  constexpr size_t kMaxMessage = 500;
+  if (location.known()) {
+    size_t prefix = location.file_name().size() + std::string(" (Line: , Col: ): ").size() +
+                    std::to_string(location.line).size() + std::to_string(location.column).size();
+    if (prefix + message.size() > kMaxMessage && prefix < kMaxMessage) {
+      message = message.substr(0, kMaxMessage - prefix) + "[...]";
+    }
+  }
   errors_.push_back(ParseError{location, std::move(message)});
 }
 
@@ -361,7 +398,7 @@ Reader::Scalar Reader::ParseScalar(const core::Value& node, std::string_view tex
 
 void Reader::Validate(const core::Value& node, const Scalar& scalar, const core::Location& location,
                       const Info& info) {
-  if (scalar.kind == ScalarKind::kError) return;
+  // After an expression error the value is checked as the plain string it is (GitHub does).
   if (scalar.kind == ScalarKind::kExpression) {
     if (info.contexts.empty()) {
       errors_->Add(location, "A template expression is not allowed in this context");

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -165,7 +167,12 @@ TEST(ReaderVectors, AcceptAndRejectAsGitHub) {
       std::vector<std::string> theirs = v.expected_messages;
       std::sort(ours.begin(), ours.end());
       std::sort(theirs.begin(), theirs.end());
-      if (ours == theirs) ++exact;
+      if (ours == theirs) {
+        ++exact;
+      } else if (std::getenv("CAIRN_SHOW_MESSAGES") != nullptr) {
+        std::printf("%s\n  github: %s\n  cairn:  %s\n", v.name.c_str(),
+                    core::Join(theirs, " | ").c_str(), core::Join(ours, " | ").c_str());
+      }
     }
   }
   std::printf(
