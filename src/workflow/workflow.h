@@ -8,6 +8,8 @@
 #include "workflow/cron.h"
 #include "workflow/event.h"
 #include "workflow/glob.h"
+#include "workflow/model.h"
+#include "workflow/parse.h"
 #include "workflow/trigger.h"
 #include "workflow/trigger_match.h"
 #include "workflow/github_context.h"
