@@ -4,3 +4,5 @@
 //
 // Each part has its own header, included here; include this one.
 #pragma once
+
+#include "workflow/matrix.h"
