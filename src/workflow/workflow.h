@@ -5,4 +5,6 @@
 // Each part has its own header, included here; include this one.
 #pragma once
 
+#include "workflow/model.h"
+#include "workflow/parse.h"
 #include "workflow/matrix.h"

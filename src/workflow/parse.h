@@ -1,0 +1,54 @@
+// workflow/parse.h: reading a workflow file into the model (workflow/model.h), with GitHub's
+// validation: the schema's keys and types, which contexts and functions each expression may use,
+// ids, `needs` (unknown jobs, cycles), `uses:` syntax, matrix shapes, and reusable workflows
+// (a called local file is loaded and its inputs and secrets checked against the caller).
+//
+// Every problem is reported, not only the first, in file order, each as
+// "file:line:col: what is wrong" (Result's status message joins them one per line).
+// Functions are pure apart from reading the files they are asked to; thread-safe.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "workflow/model.h"
+
+namespace cairn::workflow {
+
+struct ParseOptions {
+  /// Where `uses: ./.github/workflows/x.yml` is read from ("" : such files are not loaded, and
+  /// not checked, unless `workflows` holds them).
+  std::string repository_root;
+  /// Called workflows by reference ("./.github/workflows/x.yml",
+  /// "owner/repo/.github/workflows/x.yml@v1") -> their text. Looked up before the disk.
+  std::map<std::string, std::string, std::less<>> workflows;
+  /// How deep reusable workflows may call each other (GitHub's default: 4 levels in total).
+  int max_nesting = 4;
+};
+
+/// One error, with where it was found.
+struct ParseError {
+  core::Location location;
+  std::string message;  // without the location
+  /// "file:line:col: message".
+  std::string ToString() const;
+};
+
+/// Parses `text` (the contents of `filename`, used in locations). On failure, the status is
+/// INVALID_PARAMETER_VALUE with every error on its own line.
+core::Result<Workflow> ParseWorkflow(std::string_view text, std::string_view filename,
+                                     const ParseOptions& options = {});
+
+/// The same, also returning every error separately (empty when the workflow is valid; the
+/// Workflow is then complete).
+core::Result<Workflow> ParseWorkflow(std::string_view text, std::string_view filename,
+                                     const ParseOptions& options, std::vector<ParseError>* errors);
+
+/// Reads and parses a file. When `options.repository_root` is empty, the repository is the one
+/// containing the file (the directory above `.github/workflows/`), if any.
+core::Result<Workflow> LoadWorkflowFile(std::string_view path, ParseOptions options = {});
+
+}  // namespace cairn::workflow
