@@ -8,3 +8,4 @@
 #include "workflow/model.h"
 #include "workflow/parse.h"
 #include "workflow/matrix.h"
+#include "workflow/trigger.h"
