@@ -9,3 +9,5 @@
 #include "workflow/parse.h"
 #include "workflow/matrix.h"
 #include "workflow/trigger.h"
+#include "workflow/plan.h"
+#include "workflow/lint.h"
