@@ -41,6 +41,10 @@ using core::Status;
 
 enum class Kind : uint8_t { kNull, kBoolean, kNumber, kString, kArray, kObject };
 
+namespace internal {
+struct Access;  // the evaluator's view of Value internals (expr/internal.h)
+}
+
 /// "Null", "Boolean", "Number", "String", "Array", "Object" (the names of the official vectors).
 std::string_view KindName(Kind kind);
 
@@ -90,6 +94,7 @@ class Value {
   bool SameContainer(const Value& other) const;
 
  private:
+  friend struct internal::Access;
   struct Rep;
   std::shared_ptr<const Rep> rep_;
 };
