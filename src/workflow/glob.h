@@ -42,7 +42,8 @@ class Glob {
 
   /// One element of the compiled pattern (public for the matcher in glob.cc).
   struct Token {
-    enum Kind : unsigned char { kChar, kSet, kStar, kDoubleStar } kind = kChar;
+    // kStar: `*`; kDoubleStar: `**`; kDoubleStarSlash: `**/` (empty, or a run ending in '/').
+    enum Kind : unsigned char { kChar, kSet, kStar, kDoubleStar, kDoubleStarSlash } kind = kChar;
     enum Repeat : unsigned char { kOnce, kOptional, kOneOrMore } repeat = kOnce;
     char ch = 0;                 // kChar
     std::string set;             // kSet: "a-z" ranges stored as triples lo '-' hi; singles as is
