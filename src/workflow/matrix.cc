@@ -1,10 +1,6 @@
 // matrix: the cartesian product, exclude and include of strategy.matrix (see matrix.h).
 #include "workflow/matrix.h"
 
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +8,7 @@
 #include <vector>
 
 #include "core/strings.h"
+#include "expr/expr.h"
 
 namespace cairn::workflow {
 namespace {
@@ -29,53 +26,6 @@ const Value* FindIgnoreCase(const Value& mapping, std::string_view key) {
     if (core::EqualsIgnoreCase(m.key, key)) return &m.value;
   }
   return nullptr;
-}
-
-// GitHub's string-to-number conversion: trimmed; '' is 0; decimal with sign and exponent,
-// 0x hex, 0o octal, Infinity; anything else NaN.
-double StringToNumber(std::string_view text) {
-  std::string_view s = core::Trim(text);
-  if (s.empty()) return 0;
-  if (s == "Infinity" || s == "+Infinity") return std::numeric_limits<double>::infinity();
-  if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'o')) {
-    int base = s[1] == 'x' ? 16 : 8;
-    double v = 0;
-    for (char c : s.substr(2)) {
-      int d = -1;
-      if (c >= '0' && c <= '9') d = c - '0';
-      if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-      if (d < 0 || d >= base) return nan;
-      v = v * base + d;
-    }
-    return v;
-  }
-  for (char c : s) {
-    bool ok = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' || c == 'e' || c == 'E';
-    if (!ok) return nan;
-  }
-  std::string copy(s);
-  char* end = nullptr;
-  double v = std::strtod(copy.c_str(), &end);
-  if (end != copy.c_str() + copy.size()) return nan;
-  return v;
-}
-
-double ToNumber(const Value& v) {
-  switch (v.kind()) {
-    case ValueKind::kNull:
-      return 0;
-    case ValueKind::kBool:
-      return v.AsBool() ? 1 : 0;
-    case ValueKind::kNumber:
-      return v.AsDouble();
-    case ValueKind::kString:
-      return StringToNumber(v.AsString());
-    default:
-      return std::numeric_limits<double>::quiet_NaN();
-  }
 }
 
 // One leaf of an include/exclude entry: the path from the matrix to it, and its literal.
@@ -135,7 +85,7 @@ void NameSegments(const Value& node, std::vector<std::string>* out) {
       out->push_back(node.AsBool() ? "true" : "false");
       return;
     case ValueKind::kNumber:
-      out->push_back(FormatMatrixNumber(node.AsDouble()));
+      out->push_back(expr::FormatNumber(node.AsDouble()));
       return;
     case ValueKind::kString:
       if (!node.AsString().empty()) out->push_back(node.AsString());
@@ -199,28 +149,9 @@ MatrixLeg MakeLeg(Value values, bool from_include) {
 
 }  // namespace
 
-std::string FormatMatrixNumber(double d) {
-  if (std::isnan(d)) return "NaN";
-  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
-  if (d == 0) return "0";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.15G", d);
-  return buf;
-}
-
 bool MatrixValuesEqual(const Value& a, const Value& b) {
   if (!a.is_scalar() || !b.is_scalar()) return false;
-  if (a.kind() != b.kind()) return ToNumber(a) == ToNumber(b);
-  switch (a.kind()) {
-    case ValueKind::kNull:
-      return true;
-    case ValueKind::kBool:
-      return a.AsBool() == b.AsBool();
-    case ValueKind::kNumber:
-      return a.AsDouble() == b.AsDouble();
-    default:
-      return core::EqualsIgnoreCase(a.AsString(), b.AsString());
-  }
+  return expr::LooseEquals(expr::Value::FromCore(a), expr::Value::FromCore(b));
 }
 
 std::string MatrixLeg::NameSuffix() const { return core::Join(name_segments, ", "); }

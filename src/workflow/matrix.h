@@ -64,11 +64,9 @@ struct Matrix {
 /// more than kMaxMatrixLegs legs. An empty mapping gives no legs.
 core::Result<Matrix> ExpandMatrix(const core::Value& matrix);
 
-/// GitHub's `==` on two scalars (null, boolean, number, string): same kinds by value (strings
-/// ignoring ASCII case), mixed kinds converted to numbers; a sequence or mapping equals nothing.
+/// GitHub's `==` (expr::LooseEquals) on two scalars (null, boolean, number, string): same kinds
+/// by value (strings ignoring case), mixed kinds converted to numbers; a sequence or mapping
+/// equals nothing.
 bool MatrixValuesEqual(const core::Value& a, const core::Value& b);
-
-/// A number as GitHub prints it (.NET "G15": 3.1, 1E+20, 0.0001, 1E-05).
-std::string FormatMatrixNumber(double d);
 
 }  // namespace cairn::workflow

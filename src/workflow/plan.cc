@@ -353,7 +353,7 @@ std::string ConditionPhrase(const ConditionPlan& c) {
   return phrase + ": " + c.text;
 }
 
-std::string FormatCount(double d) { return FormatMatrixNumber(d); }
+std::string FormatCount(double d) { return expr::FormatNumber(d); }
 
 }  // namespace
 
