@@ -12,6 +12,8 @@ void RegisterWorkflowCommands(CLI::App& app, Context& ctx) {
       "workflow", "GitHub Actions workflows: check, explain, eval (`cairn workflow --help`)");
   workflow->require_subcommand(1);
   AddWorkflowEvalCommand(*workflow, ctx);
+  AddWorkflowCheckCommand(*workflow, ctx);
+  AddWorkflowListCommand(*workflow, ctx);
 }
 
 }  // namespace cairn::cli

@@ -7,5 +7,7 @@ namespace cairn::cli {
 
 // Each adds its subcommand to `workflow`.
 void AddWorkflowEvalCommand(CLI::App& workflow, Context& ctx);
+void AddWorkflowCheckCommand(CLI::App& workflow, Context& ctx);
+void AddWorkflowListCommand(CLI::App& workflow, Context& ctx);
 
 }  // namespace cairn::cli

@@ -18,10 +18,9 @@
 
 #include "core/value.h"
 #include "expr/expr.h"
+#include "workflow/trigger.h"
 
 namespace cairn::workflow {
-
-struct Triggers;  // workflow/trigger.h: what `on:` says (ParseTriggers)
 
 /// A string-valued key that may hold `${{ }}` expressions.
 struct TemplateValue {
@@ -219,7 +218,7 @@ struct Workflow {
   std::string file;  // as given to ParseWorkflow
   std::optional<TemplateValue> name;
   std::optional<TemplateValue> run_name;
-  std::shared_ptr<const Triggers> triggers;   // never null after a successful parse
+  Triggers triggers;                          // `on:` (workflow/trigger.h)
   std::optional<WorkflowCall> workflow_call;  // `on.workflow_call`, when present
   TemplateMap env;
   RunDefaults defaults;

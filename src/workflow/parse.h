@@ -27,6 +27,11 @@ struct ParseOptions {
   std::map<std::string, std::string, std::less<>> workflows;
   /// How deep reusable workflows may call each other (GitHub's default: 4 levels in total).
   int max_nesting = 4;
+  /// Limits GitHub applies (0: none): the file's size in characters, the depth of nested
+  /// mappings and sequences, the number of jobs (counting the jobs of called workflows).
+  size_t max_file_size = 0;
+  int max_depth = 0;
+  int max_jobs = 0;
 };
 
 /// One error, with where it was found.

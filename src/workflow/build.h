@@ -1,0 +1,68 @@
+// workflow/build.h (module-private): turns a YAML tree that passed the schema reader
+// (workflow/reader.h) into the model (workflow/model.h), with the checks GitHub makes while
+// converting: ids, `needs` (unknown jobs, cycles), `if:` conditions, `uses:` syntax, matrix
+// vectors, runs-on groups, container images, and reusable workflows (loaded and checked
+// against the caller's `with` and `secrets`).
+//
+// A Builder is used by one thread for one file; it borrows everything it is given.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/value.h"
+#include "workflow/model.h"
+#include "workflow/parse.h"
+#include "workflow/reader.h"
+
+namespace cairn::workflow {
+
+class Builder {
+ public:
+  /// `depth`: 1 for the file being checked, 2 for a workflow it calls, and so on.
+  Builder(const Reader& reader, ErrorList* errors, const ParseOptions& options, int depth)
+      : reader_(reader), errors_(errors), options_(options), depth_(depth) {}
+
+  void BuildWorkflow(const core::Value& root, Workflow* workflow);
+
+  // Pieces, shared by the files of the builder.
+  TemplateValue Tpl(const core::Value& node);
+  std::optional<TemplateValue> OptTpl(const core::Value* node);
+  /// An `if:`; `type` ("job-if", "step-if") gives the contexts when the key is absent.
+  ConditionValue Cond(const core::Value* node, std::string_view type);
+  TemplateMap Map(const core::Value* node);
+  std::optional<LiteralOr<bool>> Bool(const core::Value* node);
+  std::optional<LiteralOr<double>> Number(const core::Value* node);
+  RunDefaults Defaults(const core::Value* node);
+  std::optional<Concurrency> BuildConcurrency(const core::Value* node);
+
+  std::optional<WorkflowCall> BuildWorkflowCall(const core::Value& on);
+  Job BuildJob(const core::Member& member);
+  std::vector<Step> BuildSteps(const core::Value& node);
+  void CheckNeeds(const core::Value& jobs_node, const std::vector<Job>& jobs);
+  void CheckMatrix(const core::Value& matrix);
+  std::optional<Container> BuildContainer(const core::Value& node, std::string id);
+  void CheckRunsOn(const core::Value& node);
+  /// Loads the reusable workflow a job calls, when it can, and checks with/secrets.
+  void LoadCalled(Job* job);
+
+ private:
+  const Reader& reader_;
+  ErrorList* errors_;
+  const ParseOptions& options_;
+  int depth_;
+};
+
+/// GitHub's id rules: nullopt when valid, else the message.
+std::optional<std::string> CheckIdentifier(std::string_view id);
+
+/// Parses a step's `uses:` (or a job's, with `job` true); nullopt after reporting an error.
+std::optional<UsesRef> ParseUses(const core::Value& node, bool job, ErrorList* errors);
+
+/// Parses a workflow with an explicit nesting depth (for called workflows).
+Workflow ParseAtDepth(std::string_view text, std::string_view filename, const ParseOptions& options,
+                      int depth, ErrorList* errors);
+
+}  // namespace cairn::workflow

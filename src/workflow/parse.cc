@@ -1,0 +1,196 @@
+// ParseWorkflow and LoadWorkflowFile: YAML loading, the YAML rules GitHub adds (no anchors, no
+// tags beyond the core schema), the schema reader, the model builder, and errors in file order.
+#include "workflow/parse.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include "core/path.h"
+#include "core/strings.h"
+#include "core/yaml.h"
+#include "workflow/build.h"
+#include "workflow/reader.h"
+
+namespace cairn::workflow {
+namespace {
+
+// The name of the anchor written just before `location` on its line ("&name").
+std::string AnchorNameAt(std::string_view text, const core::Location& location) {
+  std::vector<std::string_view> lines = core::SplitLines(text);
+  if (location.line < 1 || static_cast<size_t>(location.line) > lines.size()) return "";
+  std::string_view line = lines[location.line - 1];
+  size_t end = std::min(line.size(), static_cast<size_t>(std::max(location.column, 1)) + 1);
+  size_t amp = line.substr(0, end).rfind('&');
+  if (amp == std::string_view::npos) amp = line.find('&');
+  if (amp == std::string_view::npos) return "";
+  size_t stop = amp + 1;
+  while (stop < line.size() && line[stop] != ' ' && line[stop] != '\t' && line[stop] != ',' &&
+         line[stop] != ']' && line[stop] != '}') {
+    ++stop;
+  }
+  return std::string(line.substr(amp + 1, stop - amp - 1));
+}
+
+// GitHub refuses anchors (and so aliases): reports the first anchor.
+bool CheckAnchors(const core::Value& node, std::string_view text, std::string_view filename,
+                  ErrorList* errors) {
+  auto report = [&](const core::Location& location) {
+    errors->Add(core::Location{}, std::string(filename) +
+                                      ": Anchors are not currently supported. Remove the anchor '" +
+                                      AnchorNameAt(text, location) + "'");
+    (void)location;
+    return true;
+  };
+  if (node.anchored() && !node.alias()) return report(node.location());
+  for (const core::Value& item : node.items()) {
+    if (CheckAnchors(item, text, filename, errors)) return true;
+  }
+  for (const core::Member& m : node.members()) {
+    if (m.key_anchored && !m.key_alias) return report(m.key_location);
+    if (CheckAnchors(m.value, text, filename, errors)) return true;
+  }
+  return false;
+}
+
+// Tags other than the core schema's (`!!timestamp`, `!custom`) are refused.
+bool CheckTags(const core::Value& node, std::string_view text, std::string_view filename,
+               ErrorList* errors) {
+  (void)node;
+  std::vector<std::string_view> lines = core::SplitLines(text);
+  for (std::string_view line : lines) {
+    bool in_single = false;
+    bool in_double = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (c == '#' && !in_single && !in_double && (i == 0 || line[i - 1] == ' ')) break;
+      if (c == '\'' && !in_double) in_single = !in_single;
+      if (c == '"' && !in_single) in_double = !in_double;
+      if (in_single || in_double || c != '!') continue;
+      if (i > 0 && line[i - 1] != ' ' && line[i - 1] != '-' && line[i - 1] != ':' &&
+          line[i - 1] != '[' && line[i - 1] != ',') {
+        continue;
+      }
+      size_t stop = i + 1;
+      while (stop < line.size() && line[stop] != ' ' && line[stop] != ',' && line[stop] != ']') {
+        ++stop;
+      }
+      std::string_view tag = line.substr(i, stop - i);
+      static const std::vector<std::string_view> kCore = {"!!str",  "!!int", "!!float", "!!bool",
+                                                          "!!null", "!!map", "!!seq"};
+      if (tag == "!" || std::find(kCore.begin(), kCore.end(), tag) != kCore.end()) continue;
+      std::string name = tag.substr(0, 2) == "!!"
+                             ? "tag:yaml.org,2002:" + std::string(tag.substr(2))
+                             : std::string(tag);
+      errors->Add(core::Location{}, std::string(filename) + ": Unexpected tag '" + name + "'");
+      return true;
+    }
+  }
+  return false;
+}
+
+int Depth(const core::Value& node) {
+  int depth = 0;
+  for (const core::Value& item : node.items()) depth = std::max(depth, Depth(item));
+  for (const core::Member& m : node.members()) depth = std::max(depth, Depth(m.value));
+  return node.is_scalar() ? 0 : depth + 1;
+}
+
+std::optional<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+std::string ParseError::ToString() const {
+  if (location.known()) return location.ToString() + ": " + message;
+  return message;
+}
+
+Workflow ParseAtDepth(std::string_view text, std::string_view filename, const ParseOptions& options,
+                      int depth, ErrorList* errors) {
+  Workflow workflow;
+  workflow.file = std::string(filename);
+  if (options.max_file_size > 0 && text.size() > options.max_file_size) {
+    errors->Add(core::Location{}, std::string(filename) + ": The maximum file size of " +
+                                      std::to_string(options.max_file_size) +
+                                      " characters has been exceeded");
+    return workflow;
+  }
+  auto root = core::ParseYaml(text, filename);
+  if (!root.ok()) {
+    errors->Add(core::Location{}, root.status().message());
+    return workflow;
+  }
+  if (CheckAnchors(*root, text, filename, errors)) return workflow;
+  if (CheckTags(*root, text, filename, errors)) return workflow;
+  if (options.max_depth > 0 && Depth(*root) > options.max_depth) {
+    errors->Add(core::Location{}, std::string(filename) + ": Maximum object depth exceeded");
+    return workflow;
+  }
+  size_t before = errors->size();
+  Reader reader(errors);
+  reader.Read(*root, "workflow-root");
+  if (errors->size() > before) return workflow;
+  Builder builder(reader, errors, options, depth);
+  builder.BuildWorkflow(*root, &workflow);
+  return workflow;
+}
+
+core::Result<Workflow> ParseWorkflow(std::string_view text, std::string_view filename,
+                                     const ParseOptions& options, std::vector<ParseError>* errors) {
+  ErrorList list;
+  Workflow workflow = ParseAtDepth(text, filename, options, 1, &list);
+  std::vector<ParseError> sorted = list.errors();
+  // File order: by file (in order of first appearance), then line and column.
+  std::vector<std::string> files;
+  auto file_index = [&](const ParseError& e) {
+    std::string name(e.location.file_name());
+    auto it = std::find(files.begin(), files.end(), name);
+    if (it != files.end()) return static_cast<size_t>(it - files.begin());
+    files.push_back(name);
+    return files.size() - 1;
+  };
+  for (const ParseError& e : sorted) file_index(e);
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const ParseError& a, const ParseError& b) {
+    size_t fa = file_index(a);
+    size_t fb = file_index(b);
+    if (fa != fb) return fa < fb;
+    if (!a.location.known() || !b.location.known()) return false;
+    if (a.location.line != b.location.line) return a.location.line < b.location.line;
+    return a.location.column < b.location.column;
+  });
+  if (errors != nullptr) *errors = sorted;
+  if (sorted.empty()) return workflow;
+  std::vector<std::string> lines;
+  for (const ParseError& e : sorted) lines.push_back(e.ToString());
+  return core::Status::InvalidArgument(core::Join(lines, "\n"));
+}
+
+core::Result<Workflow> ParseWorkflow(std::string_view text, std::string_view filename,
+                                     const ParseOptions& options) {
+  return ParseWorkflow(text, filename, options, nullptr);
+}
+
+core::Result<Workflow> LoadWorkflowFile(std::string_view path, ParseOptions options) {
+  std::optional<std::string> text = ReadWholeFile(std::string(path));
+  if (!text) {
+    return core::Status::NotFound(std::string(path) + ": cannot read the workflow file");
+  }
+  if (options.repository_root.empty()) {
+    size_t at = path.rfind(".github/workflows/");
+    if (at != std::string_view::npos) {
+      options.repository_root = at == 0 ? "." : std::string(path.substr(0, at));
+    }
+  }
+  return ParseWorkflow(*text, path, options);
+}
+
+}  // namespace cairn::workflow

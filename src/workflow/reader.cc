@@ -1,0 +1,429 @@
+// The schema reader: GitHub's template-reader rules over core::Value trees.
+#include "workflow/reader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <span>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "core/strings.h"
+
+namespace cairn::workflow {
+namespace {
+
+constexpr std::string_view kOpen = "${{";
+constexpr size_t kMaxExpressionLength = 21000;
+
+bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
+// A `${{ }}` whose whole content is one '...' literal: the literal's text.
+std::optional<std::string> StringLiteralOnly(std::string_view expr) {
+  std::string out;
+  bool in_string = false;
+  for (size_t i = 0; i < expr.size(); ++i) {
+    char c = expr[i];
+    if (c == '\'') {
+      in_string = !in_string;
+      if (in_string && i != 0) out.push_back(c);
+    } else if (!in_string) {
+      return std::nullopt;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+bool IsBackgroundProperty(std::string_view key) {
+  return key == "background" || key == "wait" || key == "wait-all" || key == "cancel";
+}
+
+}  // namespace
+
+std::string ScalarText(const core::Value& node) {
+  if (node.is_string()) return node.AsString();
+  if (node.is_null()) return "";
+  return node.raw();
+}
+
+void ErrorList::Add(const core::Location& location, std::string message) {
+  errors_.push_back(ParseError{location, std::move(message)});
+}
+
+expr::Allowed ToAllowed(const ContextList& contexts) {
+  return expr::Allowed::FromSchema(std::span<const std::string_view>(contexts));
+}
+
+bool SplitExpressions(std::string_view text, std::vector<ExpressionPiece>* pieces,
+                      std::string* error) {
+  size_t start = text.find(kOpen);
+  while (start != std::string_view::npos) {
+    size_t end = std::string_view::npos;
+    bool in_string = false;
+    size_t i = start + kOpen.size();
+    for (; i < text.size(); ++i) {
+      if (text[i] == '\'') {
+        in_string = !in_string;
+      } else if (!in_string && text[i] == '}' && text[i - 1] == '}') {
+        end = i;
+        break;
+      }
+    }
+    if (end == std::string_view::npos) {
+      *error =
+          "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} "
+          "sequence was not found.";
+      return false;
+    }
+    std::string_view inner = text.substr(start + kOpen.size(), end - 1 - start - kOpen.size());
+    pieces->push_back(ExpressionPiece{std::string(inner), start});
+    start = text.find(kOpen, end + 1);
+  }
+  return true;
+}
+
+void Reader::Read(const core::Value& node, std::string_view type) {
+  Info root;
+  root.def = schema::Find(type);
+  if (root.def == nullptr) return;
+  for (std::string_view c : root.def->context) root.contexts.push_back(c);
+  ReadValue(node, root);
+}
+
+const ContextList& Reader::ContextsOf(const core::Value& node) const {
+  static const ContextList kNone;
+  auto it = contexts_.find(&node);
+  return it == contexts_.end() ? kNone : it->second;
+}
+
+Reader::Info Reader::Child(const Info& parent, std::string_view type) const {
+  Info info;
+  info.def = schema::Find(type);
+  info.contexts = parent.contexts;
+  if (info.def != nullptr) {
+    for (std::string_view c : info.def->context) {
+      bool seen = std::any_of(info.contexts.begin(), info.contexts.end(),
+                              [&](std::string_view s) { return core::EqualsIgnoreCase(s, c); });
+      if (!seen) info.contexts.push_back(c);
+    }
+  }
+  return info;
+}
+
+namespace {
+
+std::vector<const schema::Definition*> DefinitionsOfKind(const schema::Definition* def,
+                                                         schema::Kind kind) {
+  std::vector<const schema::Definition*> out;
+  if (def == nullptr) return out;
+  if (def->kind == kind) {
+    out.push_back(def);
+  } else if (def->kind == schema::Kind::kOneOf) {
+    for (std::string_view name : def->one_of) {
+      const schema::Definition* nested = schema::Find(name);
+      if (nested != nullptr && nested->kind == kind) out.push_back(nested);
+    }
+  }
+  return out;
+}
+
+void ScalarDefinitions(const schema::Definition* def, std::vector<const schema::Definition*>* out) {
+  if (def == nullptr) return;
+  switch (def->kind) {
+    case schema::Kind::kNull:
+    case schema::Kind::kBoolean:
+    case schema::Kind::kNumber:
+    case schema::Kind::kString:
+      out->push_back(def);
+      break;
+    case schema::Kind::kOneOf:
+      for (std::string_view name : def->one_of) ScalarDefinitions(schema::Find(name), out);
+      break;
+    default:
+      break;
+  }
+}
+
+bool MatchesString(const schema::Definition& def, std::string_view value) {
+  if (!def.constant.empty()) return def.constant == value;
+  if (!def.allowed_values.empty()) {
+    return std::find(def.allowed_values.begin(), def.allowed_values.end(), value) !=
+           def.allowed_values.end();
+  }
+  if (def.require_non_empty) return !value.empty();
+  return true;
+}
+
+}  // namespace
+
+void Reader::ReadValue(const core::Value& node, const Info& info) {
+  contexts_[&node] = info.contexts;
+  if (node.is_scalar()) {
+    std::string text = ScalarText(node);
+    Scalar scalar = ParseScalar(node, text, node.location(), info);
+    Validate(node, scalar, node.location(), info);
+    return;
+  }
+  if (node.is_sequence()) {
+    auto defs = DefinitionsOfKind(info.def, schema::Kind::kSequence);
+    if (defs.empty()) {
+      errors_->Add(node.location(), "A sequence was not expected");
+      return;
+    }
+    Info item = Child(info, defs[0]->item_type);
+    for (const core::Value& v : node.items()) ReadValue(v, item);
+    return;
+  }
+  auto defs = DefinitionsOfKind(info.def, schema::Kind::kMapping);
+  if (defs.empty()) {
+    errors_->Add(node.location(), "A mapping was not expected");
+    return;
+  }
+  if (defs.size() > 1 || !defs[0]->properties.empty() || defs[0]->loose_key_type.empty()) {
+    ReadMapping(node, info, std::move(defs));
+  } else {
+    ReadLooseMapping(node, info, *defs[0]);
+  }
+}
+
+Reader::Scalar Reader::ParseScalar(const core::Value& node, std::string_view text,
+                                   const core::Location& location, const Info& info) {
+  Scalar out;
+  if (!node.is_string() || text.empty()) return out;
+  if (text.find(kOpen) == std::string_view::npos) return out;
+  std::vector<ExpressionPiece> pieces;
+  std::string error;
+  if (!SplitExpressions(text, &pieces, &error)) {
+    errors_->Add(location, error);
+    out.kind = ScalarKind::kError;
+    return out;
+  }
+  expr::Allowed allowed = ToAllowed(info.contexts);
+  bool failed = false;
+  bool whole = false;
+  for (const ExpressionPiece& piece : pieces) {
+    std::string_view trimmed = core::Trim(piece.text);
+    if (trimmed.empty()) {
+      errors_->Add(location, "An expression was expected");
+      failed = true;
+      continue;
+    }
+    size_t piece_end = piece.offset + kOpen.size() + piece.text.size() + 2;
+    if (trimmed.substr(0, 6) == "insert" && (trimmed.size() == 6 || IsSpace(trimmed[6]))) {
+      if (trimmed.size() > 6 && !core::Trim(trimmed.substr(6)).empty()) {
+        size_t count = 0;
+        for (std::string_view p : core::Split(core::Trim(trimmed.substr(6)), ' ')) {
+          if (!p.empty()) ++count;
+        }
+        errors_->Add(location,
+                     "Exactly 0 parameter(s) were expected following the directive "
+                     "'insert'. Actual parameter count: " +
+                         std::to_string(count));
+        failed = true;
+        continue;
+      }
+      if (piece.offset != 0 || piece_end < text.size()) {
+        errors_->Add(location,
+                     "The directive 'insert' is not allowed in this context. Directives are not "
+                     "supported for expressions that are embedded within a string. Directives "
+                     "are only supported when the entire value is an expression.");
+        out.kind = ScalarKind::kError;
+        return out;
+      }
+      whole = true;
+      continue;
+    }
+    if (trimmed.size() > kMaxExpressionLength) {
+      errors_->Add(location,
+                   "Exceeded max expression length " + std::to_string(kMaxExpressionLength));
+      failed = true;
+      continue;
+    }
+    auto parsed = expr::Expression::Parse(trimmed, allowed);
+    if (!parsed.ok()) {
+      errors_->Add(location, parsed.status().message());
+      failed = true;
+    }
+  }
+  (void)whole;
+  if (failed) {
+    out.kind = ScalarKind::kError;
+    return out;
+  }
+  if (pieces.size() == 1 && pieces[0].offset == 0 &&
+      pieces[0].offset + kOpen.size() + pieces[0].text.size() + 2 == text.size()) {
+    if (auto literal = StringLiteralOnly(core::Trim(pieces[0].text))) {
+      out.kind = ScalarKind::kLiteral;
+      out.literal = *literal;
+      out.from_expression = true;
+      return out;
+    }
+  }
+  out.kind = ScalarKind::kExpression;
+  return out;
+}
+
+void Reader::Validate(const core::Value& node, const Scalar& scalar, const core::Location& location,
+                      const Info& info) {
+  if (scalar.kind == ScalarKind::kError) return;
+  if (scalar.kind == ScalarKind::kExpression) {
+    if (info.contexts.empty()) {
+      errors_->Add(location, "A template expression is not allowed in this context");
+    }
+    return;
+  }
+  std::vector<const schema::Definition*> defs;
+  ScalarDefinitions(info.def, &defs);
+  schema::Kind kind = schema::Kind::kString;
+  if (!scalar.from_expression) {
+    switch (node.kind()) {
+      case core::ValueKind::kNull:
+        kind = schema::Kind::kNull;
+        break;
+      case core::ValueKind::kBool:
+        kind = schema::Kind::kBoolean;
+        break;
+      case core::ValueKind::kNumber:
+        kind = schema::Kind::kNumber;
+        break;
+      default:
+        break;
+    }
+  }
+  std::string text = scalar.from_expression ? scalar.literal : ScalarText(node);
+  for (const schema::Definition* d : defs) {
+    if (d->kind != kind) continue;
+    if (kind != schema::Kind::kString || MatchesString(*d, text)) return;
+  }
+  if (kind != schema::Kind::kString) {
+    for (const schema::Definition* d : defs) {
+      if (d->kind == schema::Kind::kString && MatchesString(*d, text)) return;
+    }
+  }
+  errors_->Add(location, "Unexpected value '" + text + "'");
+}
+
+void Reader::ValidateKey(std::string_view key, const core::Location& location, const Info& info) {
+  core::Value as_string = core::Value::String(std::string(key));
+  Scalar scalar;
+  Validate(as_string, scalar, location, info);
+}
+
+bool Reader::IsExpressionKey(const core::Member& member, const Info& info, bool* error) {
+  *error = false;
+  if (member.key.find(kOpen) == std::string::npos) return false;
+  core::Value key = core::Value::String(member.key);
+  Scalar scalar = ParseScalar(key, member.key, member.key_location, info);
+  if (scalar.kind == ScalarKind::kError) {
+    *error = true;
+    return true;
+  }
+  return scalar.kind == ScalarKind::kExpression;
+}
+
+void Reader::ReadMapping(const core::Value& node, const Info& info,
+                         std::vector<const schema::Definition*> defs) {
+  std::set<std::string> seen;
+  bool has_expression_key = false;
+  for (const core::Member& m : node.members()) {
+    bool key_error = false;
+    if (IsExpressionKey(m, info, &key_error)) {
+      has_expression_key = true;
+      if (key_error) continue;
+      if (!info.contexts.empty()) {
+        ReadValue(m.value, Child(info, "any"));
+      } else {
+        errors_->Add(m.key_location, "A template expression is not allowed in this context");
+      }
+      continue;
+    }
+    if (!m.key.empty()) {
+      if (!seen.insert(core::ToUpper(m.key)).second) {
+        errors_->Add(m.key_location, "'" + m.key + "' is already defined");
+        continue;
+      }
+    }
+    // A known property: keep the definitions that have it.
+    const schema::Property* property = nullptr;
+    bool missing_somewhere = false;
+    for (const schema::Definition* d : defs) {
+      if (const schema::Property* p = d->FindProperty(m.key)) {
+        property = p;
+      } else {
+        missing_somewhere = true;
+      }
+    }
+    if (property != nullptr) {
+      if (missing_somewhere) {
+        std::erase_if(
+            defs, [&](const schema::Definition* d) { return d->FindProperty(m.key) == nullptr; });
+      }
+      if (IsBackgroundProperty(m.key)) {
+        errors_->Add(m.key_location, "Unexpected value '" + m.key + "'");
+        continue;
+      }
+      ReadValue(m.value, Child(info, property->type));
+      continue;
+    }
+    if (!defs[0]->loose_key_type.empty()) {
+      ValidateKey(m.key, m.key_location, Child(info, defs[0]->loose_key_type));
+      ReadValue(m.value, Child(info, defs[0]->loose_value_type));
+      continue;
+    }
+    errors_->Add(m.key_location, "Unexpected value '" + m.key + "'");
+  }
+  if (defs.size() > 1) {
+    std::map<std::string_view, int> hits;
+    for (const schema::Definition* d : defs) {
+      for (const schema::Property& p : d->properties) ++hits[p.name];
+    }
+    std::vector<std::string> names;
+    for (const auto& [name, count] : hits) {
+      if (count == 1 && name != "wait" && name != "wait-all" && name != "cancel") {
+        names.emplace_back(name);
+      }
+    }
+    std::sort(names.begin(), names.end());
+    errors_->Add(node.location(),
+                 "There's not enough info to determine what you meant. Add one of these "
+                 "properties: " +
+                     core::Join(names, ", "));
+  } else if (!has_expression_key) {
+    for (const schema::Property& p : defs[0]->properties) {
+      if (p.required && seen.count(core::ToUpper(p.name)) == 0) {
+        errors_->Add(node.location(), "Required property is missing: " + std::string(p.name));
+      }
+    }
+  }
+}
+
+void Reader::ReadLooseMapping(const core::Value& node, const Info& info,
+                              const schema::Definition& def) {
+  Info key_info = Child(info, def.loose_key_type);
+  Info value_info = Child(info, def.loose_value_type);
+  std::set<std::string> seen;
+  for (const core::Member& m : node.members()) {
+    bool key_error = false;
+    if (IsExpressionKey(m, info, &key_error)) {
+      if (key_error) continue;
+      if (!info.contexts.empty()) {
+        ReadValue(m.value, value_info);
+      } else {
+        errors_->Add(m.key_location, "A template expression is not allowed in this context");
+      }
+      continue;
+    }
+    if (!m.key.empty() && !seen.insert(core::ToUpper(m.key)).second) {
+      errors_->Add(m.key_location, "'" + m.key + "' is already defined");
+      continue;
+    }
+    ValidateKey(m.key, m.key_location, key_info);
+    ReadValue(m.value, value_info);
+  }
+}
+
+}  // namespace cairn::workflow
