@@ -188,12 +188,12 @@ struct TriggerFacts {
 
 TriggerFacts FactsOf(const Workflow& workflow) {
   TriggerFacts facts;
-  if (!workflow.triggers || workflow.triggers->events.empty()) return facts;
-  for (const EventTrigger& e : workflow.triggers->events) {
+  if (workflow.triggers.events.empty()) return facts;
+  for (const EventTrigger& e : workflow.triggers.events) {
     if (e.name != "push") return facts;
   }
   facts.only_push = true;
-  const core::Value& config = workflow.triggers->events.front().config;
+  const core::Value& config = workflow.triggers.events.front().config;
   const core::Value* branches = config.is_mapping() ? config.Find("branches") : nullptr;
   if (branches == nullptr || config.Find("tags") != nullptr) return facts;
   std::vector<const core::Value*> items;
@@ -341,8 +341,8 @@ std::vector<LintWarning> Lint(const Workflow& workflow) {
   };
 
   // push-paths
-  if (trains && workflow.triggers) {
-    for (const EventTrigger& e : workflow.triggers->events) {
+  if (trains) {
+    for (const EventTrigger& e : workflow.triggers.events) {
       if (e.name != "push") continue;
       bool filtered = e.config.is_mapping() && (e.config.Find("paths") != nullptr ||
                                                 e.config.Find("paths-ignore") != nullptr);

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "model_builder.h"
+#include "parsed.h"
 
 namespace cairn::workflow {
 namespace {
@@ -24,7 +24,7 @@ std::string Read(const std::string& name) {
 
 // "rule line:col" per warning, in the order Lint gives them.
 std::vector<std::string> LintFile(const std::string& name) {
-  Workflow wf = testing::BuildWorkflow(Read(name), name);
+  Workflow wf = testing::Parsed(Read(name), name);
   std::vector<std::string> out;
   for (const LintWarning& w : Lint(wf)) {
     out.push_back(w.rule + " " + std::to_string(w.location.line) + ":" +
@@ -43,7 +43,7 @@ TEST(LintTest, SeedWrongPipelineGetsExactlyTheExpectedWarnings) {
 TEST(LintTest, SeedRightPipelineGetsNone) { EXPECT_EQ(LintFile("seed_train.yml"), Got{}); }
 
 TEST(LintTest, WarningPrintsLocationMessageRuleAndFix) {
-  Workflow wf = testing::BuildWorkflow(Read("seed_wrong.yml"), "wrong.yml");
+  Workflow wf = testing::Parsed(Read("seed_wrong.yml"), "wrong.yml");
   std::vector<LintWarning> warnings = Lint(wf);
   ASSERT_EQ(warnings.size(), 5u);
   EXPECT_EQ(warnings[1].ToString(),

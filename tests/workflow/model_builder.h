@@ -1,7 +1,8 @@
-// Test helper: builds the Workflow model (workflow/model.h) from YAML for the plan and lint
-// tests, reading only the keys those read, with the locations the parser gives (a job at its
-// key, a step at its mapping, an event at its key). It validates nothing: tests of the real
-// parser live beside ParseWorkflow.
+// Test helper: builds the Workflow model (workflow/model.h) from YAML for the plan tests,
+// reading only the keys MakePlan reads, with the locations the parser gives (a job at its key, a
+// step at its mapping, a need at its value). It validates nothing, unlike ParseWorkflow (see
+// parsed.h), so short snippets need no `on:` or `runs-on:`, and MakePlan's own checks (unknown
+// needs, cycles) can be reached with models the parser would refuse.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -169,7 +170,7 @@ inline Workflow BuildWorkflow(std::string_view text, std::string_view file = "ci
   if (const core::Value* on = doc->Find("on")) {
     core::Result<Triggers> triggers = ParseTriggers(*on);
     EXPECT_TRUE(triggers.ok()) << triggers.status().ToString();
-    if (triggers.ok()) wf.triggers = std::make_shared<const Triggers>(*triggers);
+    if (triggers.ok()) wf.triggers = *triggers;
   }
   if (const core::Value* jobs = doc->Find("jobs")) {
     for (const core::Member& m : jobs->members()) wf.jobs.push_back(BuildJob(m));

@@ -11,6 +11,7 @@
 
 #include "core/json.h"
 #include "model_builder.h"
+#include "parsed.h"
 
 namespace cairn::workflow {
 namespace {
@@ -258,7 +259,7 @@ TEST(PlanTest, ExplainTheSeedPipeline) {
   std::ifstream in(std::string(CAIRN_SOURCE_DIR) + "/tests/workflow/testdata/lint/seed_train.yml");
   std::stringstream text;
   text << in.rdbuf();
-  Workflow wf = testing::BuildWorkflow(text.str(), "train.yml");
+  Workflow wf = testing::Parsed(text.str(), "train.yml");
   expr::Contexts pr = Event(R"({"event_name": "pull_request", "ref": "refs/pull/7/merge"})");
   Plan plan = MakeOk(wf, {.event = &pr});
   std::string explained = plan.ToText();
@@ -279,7 +280,7 @@ TEST(PlanTest, ExplainTheSeedPipeline) {
   EXPECT_EQ(core::ToJson(*json.Find("order")), R"(["train"])");
   const core::Value& step = json.Find("jobs")->items()[0].Find("steps")->items()[7];
   EXPECT_EQ(core::ToJson(step),
-            R"j({"id":"__step7","name":"Register model to MLflow","if":{"written":"github.)j"
+            R"j({"id":"__run_6","name":"Register model to MLflow","if":{"written":"github.)j"
             R"j(event_name == 'push' && github.ref == 'refs/heads/main'","text":"success() && )j"
             R"j((github.event_name == 'push' && github.ref == 'refs/heads/main')","value":false,)j"
             R"j("run_time_reason":""}})j");
