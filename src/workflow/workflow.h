@@ -5,9 +5,9 @@
 // Each part has its own header, included here; include this one.
 #pragma once
 
+#include "workflow/lint.h"
+#include "workflow/matrix.h"
 #include "workflow/model.h"
 #include "workflow/parse.h"
-#include "workflow/matrix.h"
-#include "workflow/trigger.h"
 #include "workflow/plan.h"
-#include "workflow/lint.h"
+#include "workflow/trigger.h"
