@@ -7,6 +7,7 @@
 // A Builder is used by one thread for one file; it borrows everything it is given.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +54,7 @@ class Builder {
   ErrorList* errors_;
   const ParseOptions& options_;
   int depth_;
+  std::map<std::string, const core::Value*> with_nodes_;  // job id -> its `with:` mapping
 };
 
 /// GitHub's id rules: nullopt when valid, else the message.
@@ -60,6 +62,13 @@ std::optional<std::string> CheckIdentifier(std::string_view id);
 
 /// Parses a step's `uses:` (or a job's, with `job` true); nullopt after reporting an error.
 std::optional<UsesRef> ParseUses(const core::Value& node, bool job, ErrorList* errors);
+
+/// Checks that the workflows `workflow` calls (loaded ones) ask for no more GITHUB_TOKEN
+/// permissions than their callers have.
+void CheckCallPermissions(const Workflow& workflow, const ParseOptions& options, ErrorList* errors);
+
+/// The jobs of a workflow, counting those of the workflows it calls.
+int CountJobs(const Workflow& workflow);
 
 /// Parses a workflow with an explicit nesting depth (for called workflows).
 Workflow ParseAtDepth(std::string_view text, std::string_view filename, const ParseOptions& options,

@@ -131,6 +131,7 @@ Job Builder::BuildJob(const core::Member& member) {
       job.uses = ParseUses(value, true, errors_);
     } else if (key == "with") {
       job.with = Map(&value);
+      with_nodes_[job.id] = &value;
     } else if (key == "secrets") {
       CallerSecrets secrets;
       secrets.location = value.location();
@@ -220,7 +221,6 @@ std::optional<Container> Builder::BuildContainer(const core::Value& node, std::s
 }
 
 void Builder::CheckNeeds(const core::Value& jobs_node, const std::vector<Job>& jobs) {
-  if (jobs.empty()) return;
   bool any_root =
       std::any_of(jobs.begin(), jobs.end(), [](const Job& j) { return j.needs.empty(); });
   if (!any_root) {
@@ -276,7 +276,7 @@ void Builder::LoadCalled(Job* job) {
   } else {
     return;  // a remote workflow: accepted without loading
   }
-  if (depth_ >= options_.max_nesting) {
+  if (depth_ > options_.max_nesting) {
     errors_->Add(uses.location, "Nested reusable workflow depth exceeded " +
                                     std::to_string(options_.max_nesting) + ".");
     return;
@@ -307,7 +307,18 @@ void Builder::LoadCalled(Job* job) {
     if (def == call.inputs.end()) {
       errors_->Add(with.value.location,
                    "Invalid input, " + with.name + " is not defined in the referenced workflow.");
+      continue;
     }
+    // A literal must have the input's type (strings take any scalar).
+    const core::Value* raw = nullptr;
+    if (auto node = with_nodes_.find(job->id); node != with_nodes_.end()) {
+      raw = node->second->Find(with.name);
+    }
+    if (raw == nullptr || !with.value.value.is_literal()) continue;
+    bool fits = def->type == "number"    ? raw->is_number()
+                : def->type == "boolean" ? raw->is_bool()
+                                         : true;
+    if (!fits) errors_->Add(raw->location(), "Unexpected value '" + ScalarText(*raw) + "'");
   }
   if (job->secrets && job->secrets->inherit) {
     job->called = std::make_shared<Workflow>(std::move(called));

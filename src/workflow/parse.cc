@@ -3,6 +3,7 @@
 #include "workflow/parse.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -56,37 +57,70 @@ bool CheckAnchors(const core::Value& node, std::string_view text, std::string_vi
   return false;
 }
 
-// Tags other than the core schema's (`!!timestamp`, `!custom`) are refused.
-bool CheckTags(const core::Value& node, std::string_view text, std::string_view filename,
-               ErrorList* errors) {
-  (void)node;
+// Tags other than the core schema's (`!!timestamp`, `!custom`) are refused, and so is a quoted
+// scalar tagged as a number, boolean or null. Tags are looked for where a node starts.
+bool CheckTags(std::string_view text, std::string_view filename, ErrorList* errors) {
   std::vector<std::string_view> lines = core::SplitLines(text);
-  for (std::string_view line : lines) {
-    bool in_single = false;
-    bool in_double = false;
+  for (size_t n = 0; n < lines.size(); ++n) {
+    std::string_view line = lines[n];
+    char quote = 0;
     for (size_t i = 0; i < line.size(); ++i) {
       char c = line[i];
-      if (c == '#' && !in_single && !in_double && (i == 0 || line[i - 1] == ' ')) break;
-      if (c == '\'' && !in_double) in_single = !in_single;
-      if (c == '"' && !in_single) in_double = !in_double;
-      if (in_single || in_double || c != '!') continue;
-      if (i > 0 && line[i - 1] != ' ' && line[i - 1] != '-' && line[i - 1] != ':' &&
-          line[i - 1] != '[' && line[i - 1] != ',') {
+      if (quote != 0) {
+        if (c == quote) quote = 0;
         continue;
       }
+      if (c == '#' && (i == 0 || line[i - 1] == ' ')) break;
+      bool node_start =
+          i == 0 || line[i - 1] == '[' || line[i - 1] == '{' ||
+          (line[i - 1] == ' ' &&
+           (core::Trim(line.substr(0, i)).empty() ||
+            (i >= 2 && (line[i - 2] == ':' || line[i - 2] == '-' || line[i - 2] == ','))));
+      if ((c == '"' || c == '\'') && node_start) {
+        quote = c;
+        continue;
+      }
+      if (c != '!' || !node_start || i + 1 >= line.size()) continue;
+      char next = line[i + 1];
+      if (!std::isalpha(static_cast<unsigned char>(next)) && next != '!' && next != '<') continue;
       size_t stop = i + 1;
+      if (next == '<') {
+        stop = line.find('>', i);
+        stop = stop == std::string_view::npos ? line.size() : stop + 1;
+      }
       while (stop < line.size() && line[stop] != ' ' && line[stop] != ',' && line[stop] != ']') {
         ++stop;
       }
       std::string_view tag = line.substr(i, stop - i);
-      static const std::vector<std::string_view> kCore = {"!!str",  "!!int", "!!float", "!!bool",
-                                                          "!!null", "!!map", "!!seq"};
-      if (tag == "!" || std::find(kCore.begin(), kCore.end(), tag) != kCore.end()) continue;
-      std::string name = tag.substr(0, 2) == "!!"
-                             ? "tag:yaml.org,2002:" + std::string(tag.substr(2))
-                             : std::string(tag);
-      errors->Add(core::Location{}, std::string(filename) + ": Unexpected tag '" + name + "'");
-      return true;
+      std::string name;
+      if (tag.substr(0, 2) == "!!") {
+        name = std::string(tag.substr(2));
+      } else if (tag.substr(0, 20) == "!<tag:yaml.org,2002:" && tag.back() == '>') {
+        name = std::string(tag.substr(20, tag.size() - 21));
+      } else {
+        errors->Add(core::Location{},
+                    std::string(filename) + ": Unexpected tag '" + std::string(tag) + "'");
+        return true;
+      }
+      static const std::vector<std::string_view> kCore = {"str",  "int", "float", "bool",
+                                                          "null", "map", "seq"};
+      if (std::find(kCore.begin(), kCore.end(), name) == kCore.end()) {
+        errors->Add(core::Location{},
+                    std::string(filename) + ": Unexpected tag 'tag:yaml.org,2002:" + name + "'");
+        return true;
+      }
+      size_t value = stop;
+      while (value < line.size() && line[value] == ' ') ++value;
+      if (value < line.size() && (line[value] == '"' || line[value] == '\'') && name != "str" &&
+          name != "map" && name != "seq") {
+        errors->Add(core::Location{},
+                    std::string(filename) + ": The scalar style '" +
+                        (line[value] == '"' ? "DoubleQuoted" : "SingleQuoted") + "' on line " +
+                        std::to_string(n + 1) + " and column " + std::to_string(i + 1) +
+                        " is not valid with the tag 'tag:yaml.org,2002:" + name + "'");
+        return true;
+      }
+      i = stop;
     }
   }
   return false;
@@ -130,13 +164,13 @@ Workflow ParseAtDepth(std::string_view text, std::string_view filename, const Pa
     return workflow;
   }
   if (CheckAnchors(*root, text, filename, errors)) return workflow;
-  if (CheckTags(*root, text, filename, errors)) return workflow;
+  if (CheckTags(text, filename, errors)) return workflow;
   if (options.max_depth > 0 && Depth(*root) > options.max_depth) {
     errors->Add(core::Location{}, std::string(filename) + ": Maximum object depth exceeded");
     return workflow;
   }
   size_t before = errors->size();
-  Reader reader(errors);
+  Reader reader(errors, options.allow_background_steps);
   reader.Read(*root, "workflow-root");
   if (errors->size() > before) return workflow;
   Builder builder(reader, errors, options, depth);
@@ -148,6 +182,11 @@ core::Result<Workflow> ParseWorkflow(std::string_view text, std::string_view fil
                                      const ParseOptions& options, std::vector<ParseError>* errors) {
   ErrorList list;
   Workflow workflow = ParseAtDepth(text, filename, options, 1, &list);
+  if (list.empty()) CheckCallPermissions(workflow, options, &list);
+  if (list.empty() && options.max_jobs > 0 && CountJobs(workflow) > options.max_jobs) {
+    list.Add(core::Location{}, "The workflow may not contain more than " +
+                                   std::to_string(options.max_jobs) + " jobs");
+  }
   std::vector<ParseError> sorted = list.errors();
   // File order: by file (in order of first appearance), then line and column.
   std::vector<std::string> files;

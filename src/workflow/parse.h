@@ -30,8 +30,15 @@ struct ParseOptions {
   /// Limits GitHub applies (0: none): the file's size in characters, the depth of nested
   /// mappings and sequences, the number of jobs (counting the jobs of called workflows).
   size_t max_file_size = 0;
-  int max_depth = 0;
+  int max_depth = 50;
   int max_jobs = 0;
+  /// The GITHUB_TOKEN permissions a job gets when neither it nor its workflow sets any (the
+  /// repository setting): all scopes write, or only contents and packages read. Called
+  /// workflows may not ask for more than their caller has.
+  enum class PermissionsPolicy { kWrite, kLimitedRead };
+  PermissionsPolicy permissions_policy = PermissionsPolicy::kWrite;
+  /// GitHub's preview: step `background`, `wait`, `wait-all`, `cancel`.
+  bool allow_background_steps = false;
 };
 
 /// One error, with where it was found.

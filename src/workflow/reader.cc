@@ -5,8 +5,8 @@
 #include <cctype>
 #include <map>
 #include <optional>
-#include <span>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -38,11 +38,49 @@ std::optional<std::string> StringLiteralOnly(std::string_view expr) {
   return out;
 }
 
+// JavaScript's String.prototype.trim: ASCII whitespace and Unicode spaces (U+00A0, U+1680,
+// U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF).
+size_t UnicodeSpaceAt(std::string_view s, size_t i) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+  auto at = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+  if (c == 0xC2 && at(1) == 0xA0) return 2;
+  if (c == 0xE1 && at(1) == 0x9A && at(2) == 0x80) return 3;
+  if (c == 0xE2 && at(1) == 0x80 &&
+      ((at(2) >= 0x80 && at(2) <= 0x8A) || at(2) == 0xA8 || at(2) == 0xA9 || at(2) == 0xAF)) {
+    return 3;
+  }
+  if (c == 0xE2 && at(1) == 0x81 && at(2) == 0x9F) return 3;
+  if (c == 0xE3 && at(1) == 0x80 && at(2) == 0x80) return 3;
+  if (c == 0xEF && at(1) == 0xBB && at(2) == 0xBF) return 3;
+  return 0;
+}
+
 bool IsBackgroundProperty(std::string_view key) {
   return key == "background" || key == "wait" || key == "wait-all" || key == "cancel";
 }
 
 }  // namespace
+
+std::string_view TrimUnicode(std::string_view s) {
+  while (!s.empty()) {
+    size_t n = UnicodeSpaceAt(s, 0);
+    if (n == 0) break;
+    s.remove_prefix(n);
+  }
+  for (;;) {
+    bool trimmed = false;
+    for (size_t n = 1; n <= 3 && n <= s.size(); ++n) {
+      if (UnicodeSpaceAt(s, s.size() - n) == n) {
+        s.remove_suffix(n);
+        trimmed = true;
+        break;
+      }
+    }
+    if (!trimmed) break;
+  }
+  return s;
+}
 
 std::string ScalarText(const core::Value& node) {
   if (node.is_string()) return node.AsString();
@@ -204,9 +242,15 @@ Reader::Scalar Reader::ParseScalar(const core::Value& node, std::string_view tex
   }
   expr::Allowed allowed = ToAllowed(info.contexts);
   bool failed = false;
+  if (text.size() > kMaxExpressionLength) {
+    errors_->Add(location,
+                 "Exceeded max expression length " + std::to_string(kMaxExpressionLength));
+    out.kind = ScalarKind::kError;
+    return out;
+  }
   bool whole = false;
   for (const ExpressionPiece& piece : pieces) {
-    std::string_view trimmed = core::Trim(piece.text);
+    std::string_view trimmed = TrimUnicode(piece.text);
     if (trimmed.empty()) {
       errors_->Add(location, "An expression was expected");
       failed = true;
@@ -256,7 +300,7 @@ Reader::Scalar Reader::ParseScalar(const core::Value& node, std::string_view tex
   }
   if (pieces.size() == 1 && pieces[0].offset == 0 &&
       pieces[0].offset + kOpen.size() + pieces[0].text.size() + 2 == text.size()) {
-    if (auto literal = StringLiteralOnly(core::Trim(pieces[0].text))) {
+    if (auto literal = StringLiteralOnly(TrimUnicode(pieces[0].text))) {
       out.kind = ScalarKind::kLiteral;
       out.literal = *literal;
       out.from_expression = true;
@@ -362,7 +406,7 @@ void Reader::ReadMapping(const core::Value& node, const Info& info,
         std::erase_if(
             defs, [&](const schema::Definition* d) { return d->FindProperty(m.key) == nullptr; });
       }
-      if (IsBackgroundProperty(m.key)) {
+      if (!allow_background_steps_ && IsBackgroundProperty(m.key)) {
         errors_->Add(m.key_location, "Unexpected value '" + m.key + "'");
         continue;
       }
@@ -383,7 +427,8 @@ void Reader::ReadMapping(const core::Value& node, const Info& info,
     }
     std::vector<std::string> names;
     for (const auto& [name, count] : hits) {
-      if (count == 1 && name != "wait" && name != "wait-all" && name != "cancel") {
+      if (count == 1 &&
+          (allow_background_steps_ || (name != "wait" && name != "wait-all" && name != "cancel"))) {
         names.emplace_back(name);
       }
     }

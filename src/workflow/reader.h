@@ -38,6 +38,9 @@ using ContextList = std::vector<std::string_view>;
 /// booleans).
 std::string ScalarText(const core::Value& node);
 
+/// Trims whitespace as JavaScript's trim() does (Unicode spaces included).
+std::string_view TrimUnicode(std::string_view s);
+
 /// expr::Allowed for a context list.
 expr::Allowed ToAllowed(const ContextList& contexts);
 
@@ -49,7 +52,8 @@ struct ExpressionPiece {
 
 class Reader {
  public:
-  explicit Reader(ErrorList* errors) : errors_(errors) {}
+  Reader(ErrorList* errors, bool allow_background_steps)
+      : errors_(errors), allow_background_steps_(allow_background_steps) {}
 
   /// Reads `node` as the definition `type` (for a whole file: "workflow-root").
   void Read(const core::Value& node, std::string_view type);
@@ -83,6 +87,7 @@ class Reader {
   bool IsExpressionKey(const core::Member& member, const Info& info, bool* error);
 
   ErrorList* errors_;
+  bool allow_background_steps_;
   std::unordered_map<const core::Value*, ContextList> contexts_;
 };
 
