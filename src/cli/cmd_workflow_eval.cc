@@ -12,7 +12,8 @@
 // Status functions are available: success() and always() are true, failure() and cancelled()
 // false (a run where nothing failed); hashFiles() is allowed but fails when evaluated.
 // --batch reads JSON lines {"expr": "...", "contexts": {...}, "if": false} from stdin and
-// writes one result line for each, in order (exit 0 unless a line is not such an object).
+// writes one result line for each, in order (a line that is not such an object gets an
+// error line of kind "input"); exit 0.
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -184,11 +185,16 @@ core::Status RunBatch(Context& ctx) {
     ++line_no;
     if (line.empty()) continue;
     auto request = core::ParseJson(line, "<stdin line " + std::to_string(line_no) + ">");
-    if (!request.ok()) return request.status();
-    const core::Value* text = request->is_mapping() ? request->Find("expr") : nullptr;
+    const core::Value* text = nullptr;
+    if (request.ok() && request->is_mapping()) text = request->Find("expr");
     if (text == nullptr || !text->is_string()) {
-      return core::Status::InvalidArgument("stdin line " + std::to_string(line_no) +
-                                           ": expected an object with a string \"expr\"");
+      // A line that is not a request gets an error line of kind "input"; the others go on.
+      out += ErrorLine(core::Status::InvalidArgument(
+          request.ok() ? "stdin line " + std::to_string(line_no) +
+                             ": expected an object with a string \"expr\""
+                       : request.status().message()));
+      out += '\n';
+      continue;
     }
     const core::Value* contexts = request->Find("contexts");
     if (contexts != nullptr && !contexts->is_mapping()) contexts = nullptr;
@@ -223,6 +229,11 @@ void AddWorkflowEvalCommand(CLI::App& workflow, Context& ctx) {
   cmd->callback([&ctx, opts] {
     if (opts->batch) {
       ctx.status = RunBatch(ctx);
+      return;
+    }
+    if (opts->text.empty()) {
+      ctx.status = core::Status::InvalidArgument(
+          "workflow eval: give an EXPRESSION argument, or --batch to read JSON lines from stdin");
       return;
     }
     core::Value contexts;

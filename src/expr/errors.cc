@@ -1,10 +1,7 @@
-// Error construction and KindOf. A Status carries no payload, so the kind of every error this
-// module creates is remembered by message in a bounded registry (guarded by a mutex, so
-// thread-safe); a positioned message that is no longer remembered is classified by lexing the
-// expression it quotes again.
-#include <mutex>
+// Error construction and KindOf. The kind of an error is its Status code: lexing errors are
+// MALFORMED_REQUEST, parsing errors INVALID_PARAMETER_VALUE, evaluation errors BAD_REQUEST (all
+// three are "bad input" to the CLI, exit 2). Stateless, so thread-safe.
 #include <string>
-#include <unordered_map>
 
 #include "expr/internal.h"
 
@@ -12,23 +9,16 @@ namespace cairn::expr {
 
 namespace {
 
-constexpr size_t kRegistryLimit = 1 << 16;
-
-struct Registry {
-  std::mutex mu;
-  std::unordered_map<std::string, ErrorKind> kinds;
-};
-
-Registry& GetRegistry() {
-  static Registry* registry = new Registry();
-  return *registry;
-}
-
 constexpr std::string_view kLocated = ". Located at position ";
 constexpr std::string_view kWithin = " within expression: ";
 
-}  // namespace
+// Parse errors without a position (GitHub's wording).
+constexpr std::string_view kUnpositionedParseErrors[] = {
+    "Exceeded max expression length ",
+    "The expression is not closed.",
+};
 
+}  // namespace
 std::string_view ErrorKindName(ErrorKind kind) {
   switch (kind) {
     case ErrorKind::kLexing:
@@ -42,32 +32,36 @@ std::string_view ErrorKindName(ErrorKind kind) {
 }
 
 std::optional<ErrorKind> KindOf(const Status& status) {
-  if (status.ok() || !status.IsInvalidArgument()) return std::nullopt;
-  const std::string& message = status.message();
-  {
-    Registry& r = GetRegistry();
-    std::lock_guard<std::mutex> lock(r.mu);
-    auto it = r.kinds.find(message);
-    if (it != r.kinds.end()) return it->second;
+  switch (status.code()) {
+    case core::Code::kMalformedRequest:
+      return ErrorKind::kLexing;
+    case core::Code::kBadRequest:
+      return ErrorKind::kEvaluation;
+    case core::Code::kInvalidParameterValue:
+      break;
+    default:
+      return std::nullopt;
   }
-  size_t located = message.find(kLocated);
-  if (located == std::string::npos) return std::nullopt;
-  size_t within = message.find(kWithin, located);
-  if (within == std::string::npos) return std::nullopt;
-  std::string_view expr = std::string_view(message).substr(within + kWithin.size());
-  return internal::Lex(expr).ok() ? ErrorKind::kParsing : ErrorKind::kLexing;
+  const std::string& message = status.message();
+  if (message.find(kLocated) != std::string::npos) return ErrorKind::kParsing;
+  for (std::string_view prefix : kUnpositionedParseErrors) {
+    if (message.starts_with(prefix)) return ErrorKind::kParsing;
+  }
+  return std::nullopt;
 }
 
 namespace internal {
 
 Status MakeError(ErrorKind kind, std::string message) {
-  Registry& r = GetRegistry();
-  {
-    std::lock_guard<std::mutex> lock(r.mu);
-    if (r.kinds.size() >= kRegistryLimit) r.kinds.clear();
-    r.kinds[message] = kind;
+  switch (kind) {
+    case ErrorKind::kLexing:
+      return Status(core::Code::kMalformedRequest, std::move(message));
+    case ErrorKind::kParsing:
+      return Status::InvalidArgument(std::move(message));
+    case ErrorKind::kEvaluation:
+      break;
   }
-  return Status::InvalidArgument(std::move(message));
+  return Status(core::Code::kBadRequest, std::move(message));
 }
 
 Status LocatedError(ErrorKind kind, std::string_view what, std::string_view token,

@@ -138,7 +138,8 @@ enum class ErrorKind : uint8_t { kLexing, kParsing, kEvaluation };
 std::string_view ErrorKindName(ErrorKind kind);
 
 /// The kind of an error Status returned by this module (parse errors are lexing or parsing,
-/// Evaluate's are evaluation); nullopt for a Status that did not come from here.
+/// Evaluate's are evaluation); nullopt for a Status that did not come from here. The kind is
+/// the code: lexing MALFORMED_REQUEST, parsing INVALID_PARAMETER_VALUE, evaluation BAD_REQUEST.
 /// Messages read "<what>. Located at position <1-based column> within expression: <expr>".
 std::optional<ErrorKind> KindOf(const Status& status);
 

@@ -1,5 +1,5 @@
 // Module-private pieces of expr shared by its files: tokens, the syntax tree, error
-// construction (with the kind registry behind KindOf), JS-compatible text helpers.
+// construction (the kind is the Status code, see errors.cc), JS-compatible text helpers.
 // Everything here is immutable after construction or a pure function; thread-safe.
 #pragma once
 
@@ -30,7 +30,7 @@ size_t Position(std::string_view text, size_t byte);
 
 // ---- errors (errors.cc)
 
-/// An InvalidArgument with `message`, remembered as being of `kind` for KindOf.
+/// An error of `kind` (its Status code says which, for KindOf) with `message`.
 Status MakeError(ErrorKind kind, std::string message);
 /// "<what>: '<token>'. Located at position <pos> within expression: <expr>"
 Status LocatedError(ErrorKind kind, std::string_view what, std::string_view token,

@@ -1,6 +1,6 @@
 // FormatNumber: numbers printed as GitHub prints them, .NET's "G15" with the invariant
 // culture: 15 significant digits, trailing zeros dropped, scientific notation ("1E+20",
-// "1.5E-05", exponent of at least two digits) when the exponent is < -5 or >= 15. Pure.
+// "1.5E-05", exponent of at least two digits) when the exponent is <= -5 or >= 15. Pure.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -24,7 +24,7 @@ std::string FormatNumber(double d) {
   std::string digits = s.substr(0, 1) + s.substr(2, e - 2);
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   std::string out = negative ? "-" : "";
-  if (exponent >= 15 || exponent < -5) {
+  if (exponent >= 15 || exponent <= -5) {
     out += digits[0];
     if (digits.size() > 1) out += "." + digits.substr(1);
     out += exponent < 0 ? "E-" : "E+";
