@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 #include <utility>
+#include <vector>
 
 #include "core/path.h"
 
@@ -30,6 +31,11 @@ using ReferencePtr = GitPtr<git_reference, git_reference_free>;
 using TreeEntryPtr = GitPtr<git_tree_entry, git_tree_entry_free>;
 using BlobPtr = GitPtr<git_blob, git_blob_free>;
 using DiffPtr = GitPtr<git_diff, git_diff_free>;
+using IndexPtr = GitPtr<git_index, git_index_free>;
+using IndexConflictIteratorPtr =
+    GitPtr<git_index_conflict_iterator, git_index_conflict_iterator_free>;
+using TreePtr = GitPtr<git_tree, git_tree_free>;
+using SignaturePtr = GitPtr<git_signature, git_signature_free>;
 
 // --- Errors ---
 
@@ -413,6 +419,60 @@ Result<std::string> GitRepo::MergeBase(std::string_view a, std::string_view b) c
         rc, "git: merge base of " + Quote(a) + " and " + Quote(b) + " in " + Quote(impl_->where));
   }
   return OidHex(&base);
+}
+
+Result<std::string> GitRepo::CreateMergeCommit(std::string_view base, std::string_view head,
+                                               std::string_view message) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  git_repository* repo = impl_->repo.get();
+  CAIRN_ASSIGN_OR_RETURN(ObjectPtr base_commit, impl_->Peeled(base, GIT_OBJECT_COMMIT));
+  CAIRN_ASSIGN_OR_RETURN(ObjectPtr head_commit, impl_->Peeled(head, GIT_OBJECT_COMMIT));
+  const auto* ours = reinterpret_cast<const git_commit*>(base_commit.get());
+  const auto* theirs = reinterpret_cast<const git_commit*>(head_commit.get());
+  const std::string what =
+      "git: merging " + Quote(head) + " into " + Quote(base) + " in " + Quote(impl_->where);
+  git_merge_options options;
+  git_merge_options_init(&options, GIT_MERGE_OPTIONS_VERSION);
+  git_index* raw_index = nullptr;
+  int rc = git_merge_commits(&raw_index, repo, ours, theirs, &options);
+  if (rc < 0) return GitError(rc, what);
+  IndexPtr index(raw_index);
+  if (git_index_has_conflicts(index.get())) {
+    std::vector<std::string> paths;
+    git_index_conflict_iterator* raw_it = nullptr;
+    if (git_index_conflict_iterator_new(&raw_it, index.get()) == 0) {
+      IndexConflictIteratorPtr it(raw_it);
+      const git_index_entry *ancestor = nullptr, *our = nullptr, *their = nullptr;
+      while (git_index_conflict_next(&ancestor, &our, &their, it.get()) == 0) {
+        const git_index_entry* e = our != nullptr ? our : their != nullptr ? their : ancestor;
+        if (e != nullptr) paths.emplace_back(e->path);
+      }
+    }
+    std::string list;
+    for (const std::string& p : paths) list += (list.empty() ? "" : ", ") + p;
+    return Status(Code::kResourceConflict,
+                  what + ": the merge has conflicts in " + list +
+                      " (GitHub would not create a merge commit for this pull request)");
+  }
+  git_oid tree_id;
+  rc = git_index_write_tree_to(&tree_id, index.get(), repo);
+  if (rc < 0) return GitError(rc, what + ": writing the merged tree");
+  git_tree* raw_tree = nullptr;
+  rc = git_tree_lookup(&raw_tree, repo, &tree_id);
+  if (rc < 0) return GitError(rc, what + ": reading the merged tree");
+  TreePtr tree(raw_tree);
+  const git_signature* head_committer = git_commit_committer(theirs);
+  git_signature* raw_sig = nullptr;
+  rc = git_signature_new(&raw_sig, "GitHub", "noreply@github.com", head_committer->when.time, 0);
+  if (rc < 0) return GitError(rc, what + ": making the signature");
+  SignaturePtr sig(raw_sig);
+  const git_commit* parents[2] = {ours, theirs};
+  const std::string text(message);
+  git_oid commit_id;
+  rc = git_commit_create(&commit_id, repo, nullptr, sig.get(), sig.get(), nullptr, text.c_str(),
+                         tree.get(), 2, parents);
+  if (rc < 0) return GitError(rc, what + ": writing the merge commit");
+  return OidHex(&commit_id);
 }
 
 }  // namespace cairn::sys

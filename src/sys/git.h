@@ -1,4 +1,5 @@
-// GitRepo: read-only questions about a git repository, answered by libgit2.
+// GitRepo: questions about a git repository, answered by libgit2. It writes nothing but the
+// objects of CreateMergeCommit (no ref, index or work tree is ever changed).
 //
 // What the rest of cairn asks of git: the sha of a revision (trigger evaluation, MLflow's
 // `mlflow.source.git.commit` tag), the current branch (`GITHUB_REF`, `mlflow.source.git.branch`),
@@ -139,6 +140,15 @@ class GitRepo {
   /// The best common ancestor of two commits (`git merge-base a b`). NotFound when the
   /// histories are unrelated.
   Result<std::string> MergeBase(std::string_view a, std::string_view b) const;
+
+  /// Writes the commit merging `head` into `base`, as GitHub's refs/pull/<n>/merge: the tree
+  /// of their three-way merge, parents `base` then `head`, author and committer "GitHub
+  /// <noreply@github.com>" at the head commit's committer time (so the same inputs give the
+  /// same sha). Only objects are written: no ref moves, the index and work tree are untouched.
+  /// Returns the new commit's sha. ResourceConflict listing the conflicting paths when the
+  /// merge has conflicts.
+  Result<std::string> CreateMergeCommit(std::string_view base, std::string_view head,
+                                        std::string_view message) const;
 
  private:
   struct Impl;  // the libgit2 handle and the mutex serializing its use (git.cc)

@@ -5,9 +5,13 @@
 // Each part has its own header, included here; include this one.
 #pragma once
 
+#include "workflow/cron.h"
+#include "workflow/event.h"
+#include "workflow/glob.h"
 #include "workflow/lint.h"
 #include "workflow/matrix.h"
 #include "workflow/model.h"
 #include "workflow/parse.h"
 #include "workflow/plan.h"
 #include "workflow/trigger.h"
+#include "workflow/trigger_match.h"
