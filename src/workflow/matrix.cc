@@ -159,8 +159,19 @@ std::string MatrixLeg::NameSuffix() const { return core::Join(name_segments, ", 
 std::string MatrixLeg::DisplayName(std::string_view job_name) const {
   std::string name(job_name);
   if (!name_segments.empty()) name += " (" + NameSuffix() + ")";
+  // GitHub counts UTF-16 code units (.NET string length): an astral character counts 2.
   constexpr size_t kMaxLength = 100;
-  if (name.size() > kMaxLength) name = name.substr(0, kMaxLength - 3) + "...";
+  size_t units = 0;
+  size_t cut = std::string::npos;  // byte offset where the first 97 units end
+  for (size_t i = 0; i < name.size();) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    size_t width = len == 4 ? 2 : 1;
+    if (units + width > kMaxLength - 3 && cut == std::string::npos) cut = i;
+    units += width;
+    i += len;
+  }
+  if (units > kMaxLength) name = name.substr(0, cut) + "...";
   return name;
 }
 

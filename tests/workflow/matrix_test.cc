@@ -75,6 +75,14 @@ TEST(MatrixTest, LongNamesAreCutAtOneHundredCharacters) {
   std::string name = m.legs[0].DisplayName("job");
   EXPECT_EQ(name.size(), 100u);
   EXPECT_EQ(name.substr(97), "...");
+  // Lengths are .NET's (UTF-16 units), and a character is never cut in half.
+  std::string e_acute = "\xC3\xA9";
+  std::string long_name;
+  for (int i = 0; i < 120; ++i) long_name += e_acute;
+  name = Expand("a: [x]\n").legs[0].DisplayName(long_name);
+  EXPECT_EQ(name, long_name.substr(0, 97 * 2) + "...");
+  EXPECT_EQ(Expand("a: [x]\n").legs[0].DisplayName(std::string(96, 'j')),
+            std::string(96, 'j') + " (x)");  // exactly 100: kept whole
 }
 
 // GitHub docs, "Excluding matrix configurations".
