@@ -4,7 +4,7 @@
 // ignoring ASCII case):
 //
 //   trains          a run: mentioning `train.py` (python src/train.py, pretrain.py...),
-//                   `cairn ml train`, `dvc repro` or `cairn repro`
+//                   `cairn ml train`, `dvc repro`, `dvc exp run` or `cairn repro`
 //   pulls data      a run: mentioning `dvc pull` or `cairn data pull`, or a training command
 //                   given `--pull` on the same line (`dvc repro --pull`); a pull earlier in the
 //                   same script as the training command counts
@@ -86,7 +86,7 @@ size_t FindFirst(std::string_view text, std::initializer_list<std::string_view> 
 }
 
 size_t TrainPosition(std::string_view run) {
-  return FindFirst(run, {"train.py", "cairn ml train", "dvc repro", "cairn repro"});
+  return FindFirst(run, {"train.py", "cairn ml train", "dvc repro", "dvc exp run", "cairn repro"});
 }
 
 size_t PullPosition(std::string_view run) {

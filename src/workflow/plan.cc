@@ -434,7 +434,8 @@ std::string Plan::ToText() const {
         "  needs: " + (job.needs.empty() ? std::string("nothing") : core::Join(job.needs, ", ")) +
         "\n";
     if (job.condition.written.empty()) {
-      out += "  if: none (runs when its needs succeed)\n";
+      out +=
+          job.needs.empty() ? "  if: none (runs)\n" : "  if: none (runs when its needs succeed)\n";
     } else {
       out += "  if: " + ConditionPhrase(job.condition) + "\n";
     }

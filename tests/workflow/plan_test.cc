@@ -269,7 +269,7 @@ TEST(PlanTest, ExplainTheSeedPipeline) {
             "\n"
             "job train\n"
             "  needs: nothing\n"
-            "  if: none (runs when its needs succeed)\n");
+            "  if: none (runs)\n");
   EXPECT_NE(explained.find("8. Register model to MLflow: condition false: success() && "
                            "(github.event_name == 'push' && github.ref == 'refs/heads/main')"),
             std::string::npos)
