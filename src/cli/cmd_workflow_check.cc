@@ -38,7 +38,8 @@ void RunCheck(Context& ctx, const CheckOptions& o) {
     auto parsed = workflow::LoadWorkflowFile(file);
     std::vector<std::string> errors;
     if (!parsed.ok()) {
-      for (std::string_view line : core::SplitLines(parsed.status().message())) {
+      const std::string message = parsed.status().message();
+      for (std::string_view line : core::SplitLines(message)) {
         if (!line.empty()) errors.emplace_back(line);
       }
     }

@@ -22,14 +22,6 @@ bool HasExpression(const core::Value& node) {
   return node.is_string() && node.AsString().find("${{") != std::string::npos;
 }
 
-// "file:12:7: message" -> a ParseError at file:12:7 (the whole line when it has no position).
-void AddStatusLines(const core::Status& status, ErrorList* errors) {
-  for (std::string_view line : core::SplitLines(status.message())) {
-    if (line.empty()) continue;
-    errors->Add(core::Location{}, std::string(line));
-  }
-}
-
 }  // namespace
 
 TemplateValue Builder::Tpl(const core::Value& node) {
@@ -142,7 +134,7 @@ void Builder::BuildWorkflow(const core::Value& root, Workflow* workflow) {
       if (triggers.ok()) {
         workflow->triggers = std::move(*triggers);
       } else {
-        AddStatusLines(triggers.status(), errors_);
+        errors_->AddStatus(triggers.status());
       }
       workflow->workflow_call = BuildWorkflowCall(v);
     } else if (m.key == "env") {

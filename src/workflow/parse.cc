@@ -39,11 +39,10 @@ std::string AnchorNameAt(std::string_view text, const core::Location& location) 
 // GitHub refuses anchors (and so aliases): reports the first anchor.
 bool CheckAnchors(const core::Value& node, std::string_view text, std::string_view filename,
                   ErrorList* errors) {
+  (void)filename;
   auto report = [&](const core::Location& location) {
-    errors->Add(core::Location{}, std::string(filename) +
-                                      ": Anchors are not currently supported. Remove the anchor '" +
-                                      AnchorNameAt(text, location) + "'");
-    (void)location;
+    errors->Add(location, "Anchors are not currently supported. Remove the anchor '" +
+                              AnchorNameAt(text, location) + "'");
     return true;
   };
   if (node.anchored() && !node.alias()) return report(node.location());
@@ -160,7 +159,7 @@ Workflow ParseAtDepth(std::string_view text, std::string_view filename, const Pa
   }
   auto root = core::ParseYaml(text, filename);
   if (!root.ok()) {
-    errors->Add(core::Location{}, root.status().message());
+    errors->AddStatus(root.status());
     return workflow;
   }
   if (CheckAnchors(*root, text, filename, errors)) return workflow;
@@ -202,7 +201,6 @@ core::Result<Workflow> ParseWorkflow(std::string_view text, std::string_view fil
     size_t fa = file_index(a);
     size_t fb = file_index(b);
     if (fa != fb) return fa < fb;
-    if (!a.location.known() || !b.location.known()) return false;
     if (a.location.line != b.location.line) return a.location.line < b.location.line;
     return a.location.column < b.location.column;
   });

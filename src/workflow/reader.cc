@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
@@ -88,7 +89,43 @@ std::string ScalarText(const core::Value& node) {
   return node.raw();
 }
 
+void ErrorList::AddStatus(const core::Status& status) {
+  const std::string text = status.message();
+  for (std::string_view line : core::SplitLines(text)) {
+    if (line.empty()) continue;
+    // "<file>:<line>:<col>: <message>": the position back as a Location.
+    core::Location location;
+    std::string message(line);
+    for (size_t colon = line.find(':'); colon != std::string_view::npos;
+         colon = line.find(':', colon + 1)) {
+      size_t a = colon + 1;
+      size_t b = a;
+      while (b < line.size() && std::isdigit(static_cast<unsigned char>(line[b]))) ++b;
+      if (b == a || b >= line.size() || line[b] != ':') continue;
+      size_t c = b + 1;
+      size_t d = c;
+      while (d < line.size() && std::isdigit(static_cast<unsigned char>(line[d]))) ++d;
+      if (d == c || line.substr(d, 2) != ": ") continue;
+      location.file = std::make_shared<const std::string>(line.substr(0, colon));
+      location.line = std::stoi(std::string(line.substr(a, b - a)));
+      location.column = std::stoi(std::string(line.substr(c, d - c)));
+      message = std::string(line.substr(d + 2));
+      break;
+    }
+    errors_.push_back(ParseError{location, std::move(message)});
+  }
+}
+
 void ErrorList::Add(const core::Location& location, std::string message) {
+  // GitHub cuts an error, with its "file (Line: L, Col: C): " prefix, at 500 characters.
+  constexpr size_t kMaxMessage = 500;
+  if (location.known()) {
+    size_t prefix = location.file_name().size() + std::string(" (Line: , Col: ): ").size() +
+                    std::to_string(location.line).size() + std::to_string(location.column).size();
+    if (prefix + message.size() > kMaxMessage && prefix < kMaxMessage) {
+      message = message.substr(0, kMaxMessage - prefix) + "[...]";
+    }
+  }
   errors_.push_back(ParseError{location, std::move(message)});
 }
 
@@ -196,6 +233,54 @@ bool MatchesString(const schema::Definition& def, std::string_view value) {
   return true;
 }
 
+// "a sequence", "a boolean or a string", "one of 'read', 'write', 'none'": what `def` takes.
+void Describe(const schema::Definition* def, std::vector<std::string>* kinds,
+              std::vector<std::string>* constants) {
+  if (def == nullptr) return;
+  auto add = [&](std::string s) {
+    if (std::find(kinds->begin(), kinds->end(), s) == kinds->end()) kinds->push_back(std::move(s));
+  };
+  switch (def->kind) {
+    case schema::Kind::kNull:
+      add("null");
+      break;
+    case schema::Kind::kBoolean:
+      add("a boolean");
+      break;
+    case schema::Kind::kNumber:
+      add("a number");
+      break;
+    case schema::Kind::kString:
+      if (!def->constant.empty()) {
+        constants->push_back("'" + std::string(def->constant) + "'");
+      } else if (!def->allowed_values.empty()) {
+        for (std::string_view v : def->allowed_values)
+          constants->push_back("'" + std::string(v) + "'");
+      } else {
+        add(def->require_non_empty ? "a non-empty string" : "a string");
+      }
+      break;
+    case schema::Kind::kSequence:
+      add("a sequence");
+      break;
+    case schema::Kind::kMapping:
+      add("a mapping");
+      break;
+    case schema::Kind::kOneOf:
+      for (std::string_view name : def->one_of) Describe(schema::Find(name), kinds, constants);
+      break;
+  }
+}
+
+std::string Expected(const schema::Definition* def) {
+  std::vector<std::string> kinds;
+  std::vector<std::string> constants;
+  Describe(def, &kinds, &constants);
+  if (!constants.empty()) kinds.push_back("one of " + core::Join(constants, ", "));
+  if (kinds.empty()) return "";
+  return "; expected " + core::Join(kinds, " or ");
+}
+
 }  // namespace
 
 void Reader::ReadValue(const core::Value& node, const Info& info) {
@@ -209,7 +294,7 @@ void Reader::ReadValue(const core::Value& node, const Info& info) {
   if (node.is_sequence()) {
     auto defs = DefinitionsOfKind(info.def, schema::Kind::kSequence);
     if (defs.empty()) {
-      errors_->Add(node.location(), "A sequence was not expected");
+      errors_->Add(node.location(), "A sequence was not expected" + Expected(info.def));
       return;
     }
     Info item = Child(info, defs[0]->item_type);
@@ -218,7 +303,7 @@ void Reader::ReadValue(const core::Value& node, const Info& info) {
   }
   auto defs = DefinitionsOfKind(info.def, schema::Kind::kMapping);
   if (defs.empty()) {
-    errors_->Add(node.location(), "A mapping was not expected");
+    errors_->Add(node.location(), "A mapping was not expected" + Expected(info.def));
     return;
   }
   if (defs.size() > 1 || !defs[0]->properties.empty() || defs[0]->loose_key_type.empty()) {
@@ -313,7 +398,7 @@ Reader::Scalar Reader::ParseScalar(const core::Value& node, std::string_view tex
 
 void Reader::Validate(const core::Value& node, const Scalar& scalar, const core::Location& location,
                       const Info& info) {
-  if (scalar.kind == ScalarKind::kError) return;
+  // After an expression error the value is checked as the plain string it is (GitHub does).
   if (scalar.kind == ScalarKind::kExpression) {
     if (info.contexts.empty()) {
       errors_->Add(location, "A template expression is not allowed in this context");
@@ -348,7 +433,7 @@ void Reader::Validate(const core::Value& node, const Scalar& scalar, const core:
       if (d->kind == schema::Kind::kString && MatchesString(*d, text)) return;
     }
   }
-  errors_->Add(location, "Unexpected value '" + text + "'");
+  errors_->Add(location, "Unexpected value '" + text + "'" + Expected(info.def));
 }
 
 void Reader::ValidateKey(std::string_view key, const core::Location& location, const Info& info) {
@@ -418,7 +503,17 @@ void Reader::ReadMapping(const core::Value& node, const Info& info,
       ReadValue(m.value, Child(info, defs[0]->loose_value_type));
       continue;
     }
-    errors_->Add(m.key_location, "Unexpected value '" + m.key + "'");
+    std::vector<std::string> known;
+    for (const schema::Definition* d : defs) {
+      for (const schema::Property& p : d->properties) {
+        if (allow_background_steps_ || !IsBackgroundProperty(p.name)) {
+          if (std::find(known.begin(), known.end(), p.name) == known.end())
+            known.emplace_back(p.name);
+        }
+      }
+    }
+    errors_->Add(m.key_location,
+                 "Unexpected value '" + m.key + "'; expected one of: " + core::Join(known, ", "));
   }
   if (defs.size() > 1) {
     std::map<std::string_view, int> hits;

@@ -23,6 +23,8 @@ namespace cairn::workflow {
 class ErrorList {
  public:
   void Add(const core::Location& location, std::string message);
+  /// Each line of `status`'s message ("file:line:col: message" or just a message).
+  void AddStatus(const core::Status& status);
   const std::vector<ParseError>& errors() const { return errors_; }
   size_t size() const { return errors_.size(); }
   bool empty() const { return errors_.empty(); }

