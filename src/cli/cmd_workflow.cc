@@ -14,6 +14,7 @@ void RegisterWorkflowCommands(CLI::App& app, Context& ctx) {
   AddWorkflowEvalCommand(*workflow, ctx);
   AddWorkflowCheckCommand(*workflow, ctx);
   AddWorkflowListCommand(*workflow, ctx);
+  AddWorkflowExplainCommand(*workflow, ctx);
 }
 
 }  // namespace cairn::cli

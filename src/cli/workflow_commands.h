@@ -9,5 +9,6 @@ namespace cairn::cli {
 void AddWorkflowEvalCommand(CLI::App& workflow, Context& ctx);
 void AddWorkflowCheckCommand(CLI::App& workflow, Context& ctx);
 void AddWorkflowListCommand(CLI::App& workflow, Context& ctx);
+void AddWorkflowExplainCommand(CLI::App& workflow, Context& ctx);
 
 }  // namespace cairn::cli

@@ -7,6 +7,7 @@
 
 #include "workflow/cron.h"
 #include "workflow/event.h"
+#include "workflow/github_context.h"
 #include "workflow/glob.h"
 #include "workflow/lint.h"
 #include "workflow/matrix.h"
@@ -15,4 +16,3 @@
 #include "workflow/plan.h"
 #include "workflow/trigger.h"
 #include "workflow/trigger_match.h"
-#include "workflow/github_context.h"
