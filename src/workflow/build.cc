@@ -27,11 +27,12 @@ bool HasExpression(const core::Value& node) {
 TemplateValue Builder::Tpl(const core::Value& node) {
   TemplateValue out;
   out.location = node.location();
-  auto parsed = expr::Template::Parse(ScalarText(node), ToAllowed(reader_.ContextsOf(node)));
+  expr::Allowed allowed = ToAllowed(reader_.ContextsOf(node));
+  auto parsed = expr::Template::Parse(ScalarText(node), allowed);
   if (parsed.ok()) {
     out.value = std::move(*parsed);
   } else {
-    errors_->Add(node.location(), parsed.status().message());
+    errors_->Add(node.location(), WithAvailable(parsed.status().message(), allowed));
   }
   return out;
 }
@@ -49,11 +50,12 @@ ConditionValue Builder::Cond(const core::Value* node, std::string_view type) {
     out.written = ScalarText(*node);
     out.location = node->location();
   }
-  auto parsed = expr::Condition::Parse(core::Trim(out.written), ToAllowed(contexts));
+  expr::Allowed allowed = ToAllowed(contexts);
+  auto parsed = expr::Condition::Parse(core::Trim(out.written), allowed);
   if (parsed.ok()) {
     out.value = std::move(*parsed);
   } else {
-    errors_->Add(out.location, parsed.status().message());
+    errors_->Add(out.location, WithAvailable(parsed.status().message(), allowed));
   }
   return out;
 }

@@ -374,7 +374,7 @@ Reader::Scalar Reader::ParseScalar(const core::Value& node, std::string_view tex
     }
     auto parsed = expr::Expression::Parse(trimmed, allowed);
     if (!parsed.ok()) {
-      errors_->Add(location, parsed.status().message());
+      errors_->Add(location, WithAvailable(parsed.status().message(), allowed));
       failed = true;
     }
   }
@@ -564,6 +564,21 @@ void Reader::ReadLooseMapping(const core::Value& node, const Info& info,
     ValidateKey(m.key, m.key_location, key_info);
     ReadValue(m.value, value_info);
   }
+}
+
+// GitHub's message for an unknown context or function, plus what this key may use.
+std::string WithAvailable(const std::string& message, const expr::Allowed& allowed) {
+  if (message.starts_with("Unrecognized named-value")) {
+    return message + "; expected one of the contexts available here: " +
+           (allowed.contexts.empty() ? std::string("none") : core::Join(allowed.contexts, ", "));
+  }
+  if (message.starts_with("Unrecognized function")) {
+    std::vector<std::string> names = {"contains", "startsWith", "endsWith", "format",
+                                      "join",     "toJSON",     "fromJSON", "case"};
+    for (const expr::FunctionSpec& f : allowed.functions) names.push_back(f.name);
+    return message + "; expected one of the functions available here: " + core::Join(names, ", ");
+  }
+  return message;
 }
 
 }  // namespace cairn::workflow

@@ -98,4 +98,8 @@ class Reader {
 bool SplitExpressions(std::string_view text, std::vector<ExpressionPiece>* pieces,
                       std::string* error);
 
+/// GitHub's message for an unknown context or function (from expr), plus the contexts or
+/// functions `allowed` here; other messages unchanged.
+std::string WithAvailable(const std::string& message, const expr::Allowed& allowed);
+
 }  // namespace cairn::workflow

@@ -38,7 +38,9 @@ TEST(ParseWorkflow, BadFilesGiveOneClearError) {
             "in the dependency graph: train -> evaluate -> train");
   EXPECT_EQ(ErrorOf(Testdata("if-unknown-context.yml"), "if-unknown-context.yml"),
             "if-unknown-context.yml:7:13: Unrecognized named-value: 'secrets'. Located at "
-            "position 1 within expression: secrets.DEPLOY_KEY != ''");
+            "position 1 within expression: secrets.DEPLOY_KEY != ''; expected one of the contexts "
+            "available here: github, inputs, vars, needs, "
+            "strategy, matrix, steps, job, runner, env");
   EXPECT_EQ(ErrorOf(Testdata("anchor.yml"), "anchor.yml"),
             "anchor.yml:5:10: Anchors are not currently supported. Remove the anchor 'common'");
   EXPECT_EQ(ErrorOf(Testdata("matrix-type.yml"), "matrix-type.yml"),
