@@ -46,10 +46,10 @@ TEST(ParseWorkflow, BadFilesGiveOneClearError) {
 }
 
 TEST(ParseWorkflow, TriggerErrorsComeThrough) {
-  std::string branches =
-      "on:\n  push:\n    branches: [main]\n    branches-ignore: [dev]\njobs:\n  a:\n"
+  std::string types =
+      "on:\n  push:\n    branches: [main]\n  issues:\n    types: [nope]\njobs:\n  a:\n"
       "    runs-on: x\n    steps:\n      - run: echo\n";
-  EXPECT_NE(ErrorOf(branches, "w.yml").find("w.yml:"), std::string::npos);
+  EXPECT_NE(ErrorOf(types, "w.yml").find("w.yml:5:"), std::string::npos) << ErrorOf(types, "w.yml");
   std::string cron =
       "on:\n  schedule:\n    - cron: '61 * * * *'\njobs:\n  a:\n    runs-on: x\n    steps:\n"
       "      - run: echo\n";

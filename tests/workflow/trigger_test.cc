@@ -134,6 +134,21 @@ TEST(TriggerTest, DispatchAndCallInputs) {
   EXPECT_EQ(call.outputs[0].value_location.ToString(), "wf.yml:27:16");
 }
 
+// GitHub's reader (schema and converters) takes a list with its -ignore twin on any event.
+TEST(TriggerTest, FilterWithItsIgnoreTwin) {
+  auto t = Parse(
+      "on:\n  push:\n    branches: [main]\n    branches-ignore: [dev]\n    tags: [v1]\n"
+      "    tags-ignore: [v2]\n  pull_request:\n    paths: [a]\n    paths-ignore: [b]\n"
+      "  merge_group:\n    branches: [main]\n    branches-ignore: [dev]\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->events.size(), 3u);
+  ASSERT_TRUE(t->events[0].push.has_value());
+  EXPECT_TRUE(t->events[0].push->branches.has_value());
+  EXPECT_TRUE(t->events[0].push->branches_ignore.has_value());
+  ASSERT_TRUE(t->events[1].pull_request.has_value());
+  EXPECT_TRUE(t->events[1].pull_request->paths_ignore.has_value());
+}
+
 TEST(TriggerTest, Errors) {
   EXPECT_EQ(ErrorOf("on: pushh\n").substr(0, 54),
             "wf.yml:1:5: unknown event 'pushh': expected one of bra");
@@ -144,12 +159,6 @@ TEST(TriggerTest, Errors) {
   EXPECT_EQ(ErrorOf("on:\n  pull_request:\n    tags: [v1]\n"),
             "wf.yml:3:5: unknown key 'tags' for event 'pull_request': expected one of types, "
             "branches, branches-ignore, paths, paths-ignore");
-  EXPECT_EQ(ErrorOf("on:\n  push:\n    branches: [main]\n    branches-ignore: [dev]\n"),
-            "wf.yml:4:5: event 'push' cannot use both 'branches' and 'branches-ignore': use "
-            "'branches' with '!' patterns to exclude names");
-  EXPECT_EQ(ErrorOf("on:\n  pull_request:\n    paths-ignore: [a]\n    paths: [b]\n"),
-            "wf.yml:4:5: event 'pull_request' cannot use both 'paths' and 'paths-ignore': use "
-            "'paths' with '!' patterns to exclude names");
   EXPECT_EQ(ErrorOf("on:\n  push:\n    tags: ['!v1', '!v2']\n"),
             "wf.yml:3:11: only '!' patterns: a list needs at least one positive pattern to "
             "match anything");
