@@ -451,7 +451,10 @@ Result<EventTrigger> ParseEvent(std::string name, const Location& location, cons
                         ", got " + std::string(core::KindPhrase(config.kind())));
   }
   for (const Member& m : config.members()) {
-    if (!HasWord(schema->keys, m.key)) {
+    // GitHub's runner (Go and C# readers) ignores unknown keys beside workflow_dispatch's
+    // `inputs` (vector on-workflow_dispatch-unknown-keys-ignored.yml; only the TS reader
+    // refuses them). Unknown keys inside an input stay errors.
+    if (ev != "workflow_dispatch" && !HasWord(schema->keys, m.key)) {
       return m.key_location.Error("unknown key " + Quote(m.key) + " for event '" + ev +
                                   "': expected one of " + JoinWords(schema->keys));
     }

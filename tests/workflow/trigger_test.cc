@@ -149,6 +149,15 @@ TEST(TriggerTest, FilterWithItsIgnoreTwin) {
   EXPECT_TRUE(t->events[1].pull_request->paths_ignore.has_value());
 }
 
+// The runner's readers ignore unknown keys beside workflow_dispatch's inputs, not inside one.
+TEST(TriggerTest, DispatchIgnoresUnknownKeysBesideInputs) {
+  auto t = Parse("on:\n  workflow_dispatch:\n    unknown-key: asdf\n    inputs:\n      x:\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_TRUE(t->events[0].workflow_dispatch.has_value());
+  EXPECT_EQ(t->events[0].workflow_dispatch->inputs.size(), 1u);
+  EXPECT_NE(ErrorOf("on:\n  workflow_dispatch:\n    inputs:\n      x:\n        nope: 1\n"), "ok");
+}
+
 TEST(TriggerTest, Errors) {
   EXPECT_EQ(ErrorOf("on: pushh\n").substr(0, 54),
             "wf.yml:1:5: unknown event 'pushh': expected one of bra");
