@@ -11,6 +11,7 @@
 #include <charconv>
 #include <exception>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -206,6 +207,86 @@ bool StartsNewDocument(std::string_view text, size_t pos) {
   return before && before->second.starts_with("...");
 }
 
+// ---- Tagged block scalars as block sequence entries ----
+// yaml-cpp 0.7 cannot read `- !!str |` when the block's lines are indented less than two
+// columns past the tag (jbeder/yaml-cpp#1163: its ScanTag records a possible simple key, which
+// pushes an indentation level at the tag's column, and the block scalar then takes its minimum
+// indentation from that level; "end of sequence not found"). Untagged `- |` and `key: !!str |`
+// read fine. So when a text fails, Load reads it again with such tags blanked out (the same
+// length: marks keep their offsets), and gives each tag back to the block scalar it preceded.
+
+struct MovedTag {
+  size_t tag_pos = 0;  // where the tag was written
+  std::string tag;     // as yaml-cpp would report it: "tag:yaml.org,2002:str", "!local", "!"
+  bool claimed = false;
+};
+using MovedTags = std::map<size_t, MovedTag>;  // by the offset of the block header ('|' / '>')
+
+// The tag yaml-cpp reports for `token` ("!", "!x", "!!x", "!<uri>"), or nullopt for the forms
+// left alone (named handles need the document's %TAG directives; '%' escapes).
+std::optional<std::string> ResolvedTag(std::string_view token) {
+  if (token.find('%') != std::string_view::npos) return std::nullopt;
+  if (token == "!") return std::string(token);
+  if (token.starts_with("!<") && token.ends_with(">")) {
+    return std::string(token.substr(2, token.size() - 3));
+  }
+  if (token.starts_with("!!")) {
+    if (token.size() == 2) return std::nullopt;
+    return std::string(kCoreTagPrefix) + std::string(token.substr(2));
+  }
+  if (token.find('!', 1) != std::string_view::npos) return std::nullopt;
+  return std::string(token);
+}
+
+// `text` with the tag of each line "- [- ...]!tag |" (or '>', with indicators and a comment)
+// blanked out; the tags go to *moved.
+std::string BlankSequenceBlockTags(std::string_view text, MovedTags* moved) {
+  std::string out(text);
+  size_t line = 0;
+  while (line < text.size()) {
+    size_t eol = text.find('\n', line);
+    if (eol == std::string_view::npos) eol = text.size();
+    size_t i = line;
+    auto skip_blanks = [&] {
+      while (i < eol && IsBlank(text[i])) ++i;
+    };
+    skip_blanks();
+    bool entry = false;
+    while (i + 1 < eol && text[i] == '-' && IsBlank(text[i + 1])) {
+      entry = true;
+      ++i;
+      skip_blanks();
+    }
+    if (entry && i < eol && text[i] == '!') {
+      size_t tag_pos = i;
+      while (i < eol && !IsSpace(text[i])) ++i;
+      std::optional<std::string> tag = ResolvedTag(text.substr(tag_pos, i - tag_pos));
+      size_t tag_end = i;
+      skip_blanks();
+      size_t header = i;
+      bool block = i > tag_end && i < eol && (text[i] == '|' || text[i] == '>');
+      if (block) {
+        ++i;
+        for (int k = 0; k < 2 && i < eol &&
+                        (text[i] == '+' || text[i] == '-' || (text[i] >= '1' && text[i] <= '9'));
+             ++k) {
+          ++i;
+        }
+        size_t after = i;
+        skip_blanks();
+        block = i == eol || text[i] == '\r' || (text[i] == '#' && i > after);
+      }
+      if (block && tag) {
+        std::fill(out.begin() + static_cast<std::ptrdiff_t>(tag_pos),
+                  out.begin() + static_cast<std::ptrdiff_t>(tag_end), ' ');
+        (*moved)[header] = MovedTag{tag_pos, *std::move(tag), false};
+      }
+    }
+    line = eol + 1;
+  }
+  return out;
+}
+
 // ---- Typing scalars (YAML 1.2 core schema) ----
 
 bool IsNullWord(std::string_view s) {
@@ -314,8 +395,8 @@ std::string Quoted(std::string_view s) {
 // Builds one Value per document from yaml-cpp's events.
 class TreeBuilder final : public YAML::EventHandler {
  public:
-  TreeBuilder(const Source& source, bool single_document)
-      : source_(source), single_document_(single_document) {}
+  TreeBuilder(const Source& source, bool single_document, MovedTags* moved_tags)
+      : source_(source), single_document_(single_document), moved_tags_(moved_tags) {}
 
   std::vector<Value> TakeDocuments() { return std::move(documents_); }
 
@@ -397,11 +478,19 @@ class TreeBuilder final : public YAML::EventHandler {
     Add(std::move(v), YAML::NullAnchor);
   }
 
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+  void OnScalar(const YAML::Mark& mark, const std::string& reported_tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     Location location = source_.AtMark(mark);
+    const std::string* tag = &reported_tag;
+    if (moved_tags_ != nullptr && mark.pos >= 0) {
+      if (auto it = moved_tags_->find(static_cast<size_t>(mark.pos)); it != moved_tags_->end()) {
+        it->second.claimed = true;
+        tag = &it->second.tag;
+        location = source_.At(it->second.tag_pos);
+      }
+    }
     ScalarStyle style = ScalarStyle::kPlain;
-    if (tag != "?" && mark.pos >= 0) {
+    if (*tag != "?" && mark.pos >= 0) {
       bool had_properties;
       size_t content =
           SkipProperties(source_.text(), static_cast<size_t>(mark.pos), &had_properties);
@@ -413,7 +502,7 @@ class TreeBuilder final : public YAML::EventHandler {
                                       : "expected a closing '\"' for this quoted scalar");
       }
     }
-    Value v = Typed(tag, value, style, location);
+    Value v = Typed(*tag, value, style, location);
     v.set_style(style);
     v.set_location(std::move(location));
     Add(std::move(v), anchor);
@@ -559,6 +648,7 @@ class TreeBuilder final : public YAML::EventHandler {
 
   const Source& source_;
   const bool single_document_;
+  MovedTags* const moved_tags_;  // tags blanked out before yaml-cpp read the text, or null
   std::vector<Frame> stack_;
   std::optional<Value> root_;
   Location document_location_;
@@ -567,6 +657,29 @@ class TreeBuilder final : public YAML::EventHandler {
   size_t alias_nodes_ = 0;           // nodes added by aliases so far
   std::vector<Value> documents_;
 };
+
+// One reading of `feed` (the text, or the text with tags blanked out into *moved).
+Result<std::vector<Value>> Read(const Source& source, const std::string& feed, bool single_document,
+                                MovedTags* moved) {
+  try {
+    std::istringstream in{feed};
+    YAML::Parser parser(in);
+    TreeBuilder builder(source, single_document, moved);
+    while (parser.HandleNextDocument(builder)) {
+    }
+    return builder.TakeDocuments();
+  } catch (const LoadError& e) {
+    return e.status;
+  } catch (const YAML::DeepRecursion& e) {
+    return source.AtMark(e.mark).Error("expected less deeply nested sequences and mappings");
+  } catch (const YAML::Exception& e) {
+    return source.AtMark(e.mark).Error(e.msg);
+  } catch (const std::exception& e) {
+    return Status::Internal(*source.file() + ": loading YAML failed: " + e.what());
+  } catch (...) {
+    return Status::Internal(*source.file() + ": loading YAML failed");
+  }
+}
 
 Result<std::vector<Value>> Load(std::string_view text, std::string_view filename,
                                 bool single_document) {
@@ -581,24 +694,19 @@ Result<std::vector<Value>> Load(std::string_view text, std::string_view filename
     message += "); YAML files must be UTF-8";
     return source.At(bad).Error(message);
   }
-  try {
-    std::istringstream in{std::string(text)};
-    YAML::Parser parser(in);
-    TreeBuilder builder(source, single_document);
-    while (parser.HandleNextDocument(builder)) {
-    }
-    return builder.TakeDocuments();
-  } catch (const LoadError& e) {
-    return e.status;
-  } catch (const YAML::DeepRecursion& e) {
-    return source.AtMark(e.mark).Error("expected less deeply nested sequences and mappings");
-  } catch (const YAML::Exception& e) {
-    return source.AtMark(e.mark).Error(e.msg);
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string(filename) + ": loading YAML failed: " + e.what());
-  } catch (...) {
-    return Status::Internal(std::string(filename) + ": loading YAML failed");
-  }
+  MovedTags moved;
+  std::string feed = BlankSequenceBlockTags(text, &moved);
+  if (moved.empty()) return Read(source, feed, single_document, nullptr);
+  // The text has "- !tag |" lines. The reading without their tags stands when each tag came
+  // back to its block scalar (a line inside another scalar would not have one); a text that
+  // reads fine as written is never turned into an error.
+  Result<std::vector<Value>> rewritten = Read(source, feed, single_document, &moved);
+  bool all_claimed = std::all_of(moved.begin(), moved.end(),
+                                 [](const auto& entry) { return entry.second.claimed; });
+  if (rewritten.ok() && all_claimed) return rewritten;
+  Result<std::vector<Value>> original = Read(source, std::string(text), single_document, nullptr);
+  if (original.ok() || rewritten.ok()) return original;
+  return rewritten;
 }
 
 }  // namespace

@@ -20,11 +20,18 @@
 
 namespace cairn::workflow {
 
+/// What the files read by one ParseWorkflow share.
+struct ParseState {
+  size_t result_bytes = 0;        // counted against ParseOptions::max_result_size
+  bool result_too_large = false;  // a called workflow went past it (its caller reports it)
+};
+
 class Builder {
  public:
   /// `depth`: 1 for the file being checked, 2 for a workflow it calls, and so on.
-  Builder(const Reader& reader, ErrorList* errors, const ParseOptions& options, int depth)
-      : reader_(reader), errors_(errors), options_(options), depth_(depth) {}
+  Builder(const Reader& reader, ErrorList* errors, const ParseOptions& options, int depth,
+          ParseState* state)
+      : reader_(reader), errors_(errors), options_(options), depth_(depth), state_(state) {}
 
   void BuildWorkflow(const core::Value& root, Workflow* workflow);
 
@@ -54,6 +61,7 @@ class Builder {
   ErrorList* errors_;
   const ParseOptions& options_;
   int depth_;
+  ParseState* state_;
   std::map<std::string, const core::Value*> with_nodes_;  // job id -> its `with:` mapping
 };
 
@@ -72,6 +80,6 @@ int CountJobs(const Workflow& workflow);
 
 /// Parses a workflow with an explicit nesting depth (for called workflows).
 Workflow ParseAtDepth(std::string_view text, std::string_view filename, const ParseOptions& options,
-                      int depth, ErrorList* errors);
+                      int depth, ParseState* state, ErrorList* errors);
 
 }  // namespace cairn::workflow

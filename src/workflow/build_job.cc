@@ -282,7 +282,13 @@ void Builder::LoadCalled(Job* job) {
     return;
   }
   size_t before = errors_->size();
-  Workflow called = ParseAtDepth(text, uses.text, options_, depth_ + 1, errors_);
+  Workflow called = ParseAtDepth(text, uses.text, options_, depth_ + 1, state_, errors_);
+  if (state_->result_too_large) {
+    state_->result_too_large = false;
+    errors_->Add(uses.location,
+                 "Error from called workflow " + uses.text + ": Maximum object size exceeded");
+    return;
+  }
   if (errors_->size() > before) return;
   if (!called.workflow_call) {
     errors_->Add(uses.location, "workflow_call key is not defined in the referenced workflow.");

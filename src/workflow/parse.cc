@@ -132,6 +132,28 @@ int Depth(const core::Value& node) {
   return node.is_scalar() ? 0 : depth + 1;
 }
 
+// The bytes GitHub's reader counts for a string: its UTF-16 length, doubled, and overhead.
+size_t StringBytes(std::string_view s) {
+  size_t units = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++units;  // one per code point,
+    if (c >= 0xF0) ++units;           // two for those past U+FFFF
+  }
+  return 26 + 2 * units;
+}
+
+// The bytes GitHub's reader counts for a node and all it holds (TemplateMemory: 24 a node).
+size_t ResultBytes(const core::Value& node) {
+  constexpr size_t kNode = 24;
+  if (node.is_string()) return kNode + StringBytes(node.AsString());
+  size_t bytes = kNode;
+  for (const core::Value& item : node.items()) bytes += ResultBytes(item);
+  for (const core::Member& m : node.members()) {
+    bytes += kNode + StringBytes(m.key) + ResultBytes(m.value);
+  }
+  return bytes;
+}
+
 std::optional<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -148,7 +170,7 @@ std::string ParseError::ToString() const {
 }
 
 Workflow ParseAtDepth(std::string_view text, std::string_view filename, const ParseOptions& options,
-                      int depth, ErrorList* errors) {
+                      int depth, ParseState* state, ErrorList* errors) {
   Workflow workflow;
   workflow.file = std::string(filename);
   if (options.max_file_size > 0 && text.size() > options.max_file_size) {
@@ -168,11 +190,23 @@ Workflow ParseAtDepth(std::string_view text, std::string_view filename, const Pa
     errors->Add(core::Location{}, std::string(filename) + ": Maximum object depth exceeded");
     return workflow;
   }
+  if (options.max_result_size > 0) {
+    // Cumulative over the caller and the workflows it calls, as GitHub's parent memory is.
+    state->result_bytes += StringBytes(filename) + ResultBytes(*root);
+    if (state->result_bytes > options.max_result_size) {
+      if (depth > 1) {
+        state->result_too_large = true;  // the caller reports it at its `uses:`
+      } else {
+        errors->Add(core::Location{}, std::string(filename) + ": Maximum object size exceeded");
+      }
+      return workflow;
+    }
+  }
   size_t before = errors->size();
   Reader reader(errors, options.allow_background_steps);
   reader.Read(*root, "workflow-root");
   if (errors->size() > before) return workflow;
-  Builder builder(reader, errors, options, depth);
+  Builder builder(reader, errors, options, depth, state);
   builder.BuildWorkflow(*root, &workflow);
   return workflow;
 }
@@ -180,7 +214,8 @@ Workflow ParseAtDepth(std::string_view text, std::string_view filename, const Pa
 core::Result<Workflow> ParseWorkflow(std::string_view text, std::string_view filename,
                                      const ParseOptions& options, std::vector<ParseError>* errors) {
   ErrorList list;
-  Workflow workflow = ParseAtDepth(text, filename, options, 1, &list);
+  ParseState state;
+  Workflow workflow = ParseAtDepth(text, filename, options, 1, &state, &list);
   if (list.empty()) CheckCallPermissions(workflow, options, &list);
   if (list.empty() && options.max_jobs > 0 && CountJobs(workflow) > options.max_jobs) {
     list.Add(core::Location{}, "The workflow may not contain more than " +

@@ -32,6 +32,10 @@ struct ParseOptions {
   size_t max_file_size = 0;
   int max_depth = 50;
   int max_jobs = 0;
+  /// The size of the parsed result, measured as GitHub's reader measures its tokens (24 bytes
+  /// a node, 50 more plus 2 per UTF-16 unit for a string, and each file's name), for the file
+  /// and the workflows it calls together ("Maximum object size exceeded"); 0: none.
+  size_t max_result_size = 0;
   /// The GITHUB_TOKEN permissions a job gets when neither it nor its workflow sets any (the
   /// repository setting): all scopes write, or only contents and packages read. Called
   /// workflows may not ask for more than their caller has.

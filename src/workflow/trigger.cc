@@ -159,26 +159,6 @@ Result<FilterPatterns> ParseFilter(const Member& m, std::string_view event) {
   return filter;
 }
 
-// The pairs that exclude each other: `branches` with `branches-ignore`, etc.
-Status CheckExclusive(const Value& config, std::string_view event) {
-  for (std::string_view base : {"branches", "tags", "paths"}) {
-    const Member* a = config.FindMember(base);
-    const Member* b = config.FindMember(std::string(base) + "-ignore");
-    if (a != nullptr && b != nullptr) {
-      const Member* later = a->key_location.line > b->key_location.line ||
-                                    (a->key_location.line == b->key_location.line &&
-                                     a->key_location.column > b->key_location.column)
-                                ? a
-                                : b;
-      return later->key_location.Error("event '" + std::string(event) + "' cannot use both '" +
-                                       std::string(base) + "' and '" + std::string(base) +
-                                       "-ignore': use '" + std::string(base) +
-                                       "' with '!' patterns to exclude names");
-    }
-  }
-  return Status::Ok();
-}
-
 Result<bool> ExpectBool(const Value& v, std::string_view what) {
   if (!v.is_bool()) {
     return v.Error(std::string(what) + ": expected true or false, got " +
@@ -238,9 +218,9 @@ Result<InputSpec> ParseInput(const Member& m, bool call) {
     } else if (f.key == "options" && !call) {
       options_member = &f;
     } else {
-      return f.key_location.Error(what + ": unknown key '" + f.key +
-                                  "': expected one of description, type, required, " +
-                                  (call ? "default" : "default, options"));
+      return f.key_location.Error("Unexpected value '" + f.key +
+                                  "'; expected one of: description, type, required, " +
+                                  (call ? "default" : "default, options") + " (in " + what + ")");
     }
   }
   const char* types =
@@ -339,8 +319,9 @@ Status ParseCall(const Value& config, CallTrigger& out) {
         } else if (f.key == "required") {
           CAIRN_ASSIGN_OR_RETURN(secret.required, ExpectBool(f.value, what + " required"));
         } else {
-          return f.key_location.Error(what + ": unknown key '" + f.key +
-                                      "': expected description or required");
+          return f.key_location.Error("Unexpected value '" + f.key +
+                                      "'; expected one of: description, required (in " + what +
+                                      ")");
         }
       }
       out.secrets.push_back(std::move(secret));
@@ -370,8 +351,8 @@ Status ParseCall(const Value& config, CallTrigger& out) {
           output.value_location = f.value.location();
           has_value = true;
         } else {
-          return f.key_location.Error(what + ": unknown key '" + f.key +
-                                      "': expected description or value");
+          return f.key_location.Error("Unexpected value '" + f.key +
+                                      "'; expected one of: description, value (in " + what + ")");
         }
       }
       if (!has_value) return m.key_location.Error(what + ": missing 'value'");
@@ -412,8 +393,8 @@ Status ParseSchedule(const Value& config, const Location& event_location,
         }
         entry.timezone = f.value.AsString();
       } else {
-        return f.key_location.Error("schedule entry: unknown key '" + f.key +
-                                    "': expected cron or timezone");
+        return f.key_location.Error("Unexpected value '" + f.key +
+                                    "'; expected one of: cron, timezone (in a schedule entry)");
       }
     }
     if (!has_cron) return item.Error("schedule entry: missing required key 'cron'");
@@ -439,7 +420,8 @@ Status UnknownEvent(std::string_view name, const Location& location) {
   std::string list;
   for (const EventSchema& s : kEventSchemas)
     list += (list.empty() ? "" : ", ") + std::string(s.name);
-  return location.Error("unknown event " + Quote(name) + ": expected one of " + list);
+  return location.Error("Unexpected value " + Quote(name) +
+                        "; expected one of the events: " + list);
 }
 
 Result<EventTrigger> ParseEvent(std::string name, const Location& location, const Value& config) {
@@ -471,12 +453,16 @@ Result<EventTrigger> ParseEvent(std::string name, const Location& location, cons
                         ", got " + std::string(core::KindPhrase(config.kind())));
   }
   for (const Member& m : config.members()) {
-    if (!HasWord(schema->keys, m.key)) {
-      return m.key_location.Error("unknown key " + Quote(m.key) + " for event '" + ev +
-                                  "': expected one of " + JoinWords(schema->keys));
+    // GitHub's runner (Go and C# readers) ignores unknown keys beside workflow_dispatch's
+    // `inputs` (vector on-workflow_dispatch-unknown-keys-ignored.yml; only the TS reader
+    // refuses them). Unknown keys inside an input stay errors.
+    if (ev != "workflow_dispatch" && !HasWord(schema->keys, m.key)) {
+      return m.key_location.Error("Unexpected value " + Quote(m.key) + "; expected one of: " +
+                                  JoinWords(schema->keys) + " (the keys of event '" + ev + "')");
     }
   }
-  CAIRN_RETURN_IF_ERROR(CheckExclusive(config, ev));
+  // GitHub's reader takes `branches` with `branches-ignore` (and tags, paths) on every event:
+  // neither its schema nor its converters exclude the pairs (vector events-mapping-all.yml).
 
   if (ev == "workflow_dispatch") {
     event.workflow_dispatch.emplace();

@@ -53,7 +53,10 @@ class Checker {
         Fail(subject + " matches none of " + std::string(key) + " (" + PatternsText(*include) +
              ")");
       }
-    } else if (ignore) {
+      if (!m.matched) return;
+    }
+    // GitHub's reader accepts both lists on one event: the name must then pass both.
+    if (ignore) {
       PatternMatch m = ignore->patterns.Match(name);
       if (m.matched) {
         Fail(subject + " is ignored by " + std::string(key) + "-ignore pattern " +
@@ -75,19 +78,25 @@ class Checker {
     }
     const std::vector<std::string>& paths = e.changed_paths;
     if (include) {
+      bool matched = false;
       for (const std::string& p : paths) {
         PatternMatch m = include->patterns.Match(p);
         if (m.matched) {
           Pass("changed path " + Quote(p) + " matches paths pattern " +
                Quote(include->patterns.entries()[m.index].text) + " (changes from " +
                e.changed_paths_from + ")");
-          return;
+          matched = true;
+          break;
         }
       }
-      Fail("no changed path matches paths (" + PatternsText(*include) +
-           ") (changed: " + ChangedText(paths) + "; from " + e.changed_paths_from + ")");
-      return;
+      if (!matched) {
+        Fail("no changed path matches paths (" + PatternsText(*include) +
+             ") (changed: " + ChangedText(paths) + "; from " + e.changed_paths_from + ")");
+        return;
+      }
     }
+    // With both lists (GitHub's reader accepts them), some path must also escape paths-ignore.
+    if (!ignore) return;
     for (const std::string& p : paths) {
       if (!ignore->patterns.Match(p).matched) {
         Pass("changed path " + Quote(p) + " is not ignored by paths-ignore (" +

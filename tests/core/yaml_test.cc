@@ -354,6 +354,29 @@ TEST(YamlTest, ExplicitTags) {
             "w.yml:1:4: expected a boolean for the tag !!bool, got \"yes\"");
 }
 
+// yaml-cpp 0.7 alone fails on these (jbeder/yaml-cpp#1163); ParseYaml reads them.
+TEST(YamlTest, TaggedBlockScalarsAsSequenceEntries) {
+  Value v = Load(
+      "a:\n  - !!str |\n    x\n    y\n  - !!str >-  # folded\n    p\n    q\n  - - !local |\n"
+      "      z\n  - ! |2\n      w\n  - !!str |-\n    7\n  - plain\n");
+  const std::vector<Value>& items = v.Find("a")->items();
+  ASSERT_EQ(items.size(), 6u);
+  EXPECT_EQ(items[0].AsString(), "x\ny\n");
+  EXPECT_EQ(items[0].style(), ScalarStyle::kLiteral);
+  EXPECT_EQ(items[0].location().line, 2);
+  EXPECT_EQ(items[0].location().column, 5);  // at the tag, as for any tagged node
+  EXPECT_EQ(items[1].AsString(), "p q");
+  EXPECT_EQ(items[1].style(), ScalarStyle::kFolded);
+  EXPECT_EQ(items[2].items()[0].AsString(), "z\n");
+  EXPECT_EQ(items[3].AsString(), "  w\n");
+  EXPECT_EQ(items[4].AsString(), "7");
+  EXPECT_EQ(items[5].AsString(), "plain");
+  EXPECT_EQ(LoadError("- !!int |\n  x\n"),
+            "w.yml:1:3: expected an integer for the tag !!int, got \"x\n\"");
+  // A tag-like line inside a block scalar is text, and the real error stays.
+  EXPECT_EQ(LoadError("- |\n  - !!str |\n- [\n").substr(0, 10), "w.yml:4:1:");
+}
+
 TEST(YamlTest, Documents) {
   EXPECT_EQ(LoadError("a: 1\n---\nb: 2\n"),
             "w.yml:2:1: expected a single YAML document, found a second one");

@@ -47,11 +47,35 @@ TEST(ParseWorkflow, BadFilesGiveOneClearError) {
             "matrix-type.yml:7:17: Unexpected value '3.11'; expected a sequence");
 }
 
+// GitHub's measure: 24 bytes a node, 50 + 2 per character a string (keys too), 26 + 2 per
+// character for the file's name. "w.yml" (36) + mapping (24) + on (54) + push (58) + jobs (58)
+// + mapping (24) + a (52) + mapping (24) + runs-on (64) + x (52) + steps (60) + sequence (24)
+// + mapping (24) + run (56) + é (52) = 662.
+TEST(ParseWorkflow, MaximumResultSize) {
+  const std::string text =
+      "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: \xc3\xa9\n";
+  ParseOptions options;
+  options.max_result_size = 662;
+  EXPECT_TRUE(ParseWorkflow(text, "w.yml", options).ok());
+  options.max_result_size = 661;
+  EXPECT_EQ(ErrorOf(text, "w.yml", options), "w.yml: Maximum object size exceeded");
+  // A called workflow counts with its caller, and the caller names it at its `uses:`.
+  options.workflows["./.github/workflows/c.yml"] =
+      "on: workflow_call\njobs:\n  b:\n    runs-on: x\n    steps:\n      - run: y\n";
+  const std::string caller = "on: push\njobs:\n  a:\n    uses: ./.github/workflows/c.yml\n";
+  options.max_result_size = 1000;
+  EXPECT_EQ(ErrorOf(caller, "w.yml", options),
+            "w.yml:4:11: Error from called workflow ./.github/workflows/c.yml: Maximum object "
+            "size exceeded");
+  options.max_result_size = 0;
+  EXPECT_TRUE(ParseWorkflow(caller, "w.yml", options).ok());
+}
+
 TEST(ParseWorkflow, TriggerErrorsComeThrough) {
-  std::string branches =
-      "on:\n  push:\n    branches: [main]\n    branches-ignore: [dev]\njobs:\n  a:\n"
+  std::string types =
+      "on:\n  push:\n    branches: [main]\n  issues:\n    types: [nope]\njobs:\n  a:\n"
       "    runs-on: x\n    steps:\n      - run: echo\n";
-  EXPECT_NE(ErrorOf(branches, "w.yml").find("w.yml:"), std::string::npos);
+  EXPECT_NE(ErrorOf(types, "w.yml").find("w.yml:5:"), std::string::npos) << ErrorOf(types, "w.yml");
   std::string cron =
       "on:\n  schedule:\n    - cron: '61 * * * *'\njobs:\n  a:\n    runs-on: x\n    steps:\n"
       "      - run: echo\n";

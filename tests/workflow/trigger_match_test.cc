@@ -50,6 +50,20 @@ TEST(TriggerMatchTest, PathsIgnore) {
             "push: changed path 'src/x.cc' is not ignored by paths-ignore (docs/**, *.md)");
 }
 
+TEST(TriggerMatchTest, ListAndItsIgnoreTwinMustBothPass) {
+  const char* on =
+      "on:\n  push:\n    branches: ['releases/**']\n    branches-ignore: ['**-alpha']\n"
+      "    paths: ['src/**']\n    paths-ignore: ['**.md']\n";
+  EXPECT_TRUE(Decide(on, Push("refs/heads/releases/v2", {"src/a.cc"})).runs);
+  TriggerDecision alpha = Decide(on, Push("refs/heads/releases/v2-alpha", {"src/a.cc"}));
+  EXPECT_FALSE(alpha.runs);
+  EXPECT_EQ(alpha.reasons[1],
+            "push: branch 'releases/v2-alpha' is ignored by branches-ignore pattern '**-alpha'");
+  EXPECT_FALSE(Decide(on, Push("refs/heads/main", {"src/a.cc"})).runs);
+  EXPECT_FALSE(Decide(on, Push("refs/heads/releases/v2", {"src/a.md"})).runs);
+  EXPECT_FALSE(Decide(on, Push("refs/heads/releases/v2", {"docs/x.cc"})).runs);
+}
+
 TEST(TriggerMatchTest, BranchesIgnoreAndOnlyTags) {
   EXPECT_FALSE(
       Decide("on:\n  push:\n    branches-ignore: ['dev/**']\n", Push("refs/heads/dev/x", {})).runs);

@@ -134,22 +134,42 @@ TEST(TriggerTest, DispatchAndCallInputs) {
   EXPECT_EQ(call.outputs[0].value_location.ToString(), "wf.yml:27:16");
 }
 
+// GitHub's reader (schema and converters) takes a list with its -ignore twin on any event.
+TEST(TriggerTest, FilterWithItsIgnoreTwin) {
+  auto t = Parse(
+      "on:\n  push:\n    branches: [main]\n    branches-ignore: [dev]\n    tags: [v1]\n"
+      "    tags-ignore: [v2]\n  pull_request:\n    paths: [a]\n    paths-ignore: [b]\n"
+      "  merge_group:\n    branches: [main]\n    branches-ignore: [dev]\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->events.size(), 3u);
+  ASSERT_TRUE(t->events[0].push.has_value());
+  EXPECT_TRUE(t->events[0].push->branches.has_value());
+  EXPECT_TRUE(t->events[0].push->branches_ignore.has_value());
+  ASSERT_TRUE(t->events[1].pull_request.has_value());
+  EXPECT_TRUE(t->events[1].pull_request->paths_ignore.has_value());
+}
+
+// The runner's readers ignore unknown keys beside workflow_dispatch's inputs, not inside one.
+TEST(TriggerTest, DispatchIgnoresUnknownKeysBesideInputs) {
+  auto t = Parse("on:\n  workflow_dispatch:\n    unknown-key: asdf\n    inputs:\n      x:\n");
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_TRUE(t->events[0].workflow_dispatch.has_value());
+  EXPECT_EQ(t->events[0].workflow_dispatch->inputs.size(), 1u);
+  EXPECT_NE(ErrorOf("on:\n  workflow_dispatch:\n    inputs:\n      x:\n        nope: 1\n"), "ok");
+}
+
 TEST(TriggerTest, Errors) {
-  EXPECT_EQ(ErrorOf("on: pushh\n").substr(0, 54),
-            "wf.yml:1:5: unknown event 'pushh': expected one of bra");
-  EXPECT_EQ(ErrorOf("on: [push, nope]\n").substr(0, 35), "wf.yml:1:12: unknown event 'nope': ");
+  EXPECT_EQ(ErrorOf("on: pushh\n").substr(0, 83),
+            "wf.yml:1:5: Unexpected value 'pushh'; expected one of the events: "
+            "branch_protection");
+  EXPECT_EQ(ErrorOf("on: [push, nope]\n").substr(0, 41),
+            "wf.yml:1:12: Unexpected value 'nope'; exp");
   EXPECT_EQ(ErrorOf("on:\n  push:\n    branch: main\n"),
-            "wf.yml:3:5: unknown key 'branch' for event 'push': expected one of branches, "
-            "branches-ignore, tags, tags-ignore, paths, paths-ignore");
+            "wf.yml:3:5: Unexpected value 'branch'; expected one of: branches, "
+            "branches-ignore, tags, tags-ignore, paths, paths-ignore (the keys of event 'push')");
   EXPECT_EQ(ErrorOf("on:\n  pull_request:\n    tags: [v1]\n"),
-            "wf.yml:3:5: unknown key 'tags' for event 'pull_request': expected one of types, "
-            "branches, branches-ignore, paths, paths-ignore");
-  EXPECT_EQ(ErrorOf("on:\n  push:\n    branches: [main]\n    branches-ignore: [dev]\n"),
-            "wf.yml:4:5: event 'push' cannot use both 'branches' and 'branches-ignore': use "
-            "'branches' with '!' patterns to exclude names");
-  EXPECT_EQ(ErrorOf("on:\n  pull_request:\n    paths-ignore: [a]\n    paths: [b]\n"),
-            "wf.yml:4:5: event 'pull_request' cannot use both 'paths' and 'paths-ignore': use "
-            "'paths' with '!' patterns to exclude names");
+            "wf.yml:3:5: Unexpected value 'tags'; expected one of: types, branches, "
+            "branches-ignore, paths, paths-ignore (the keys of event 'pull_request')");
   EXPECT_EQ(ErrorOf("on:\n  push:\n    tags: ['!v1', '!v2']\n"),
             "wf.yml:3:11: only '!' patterns: a list needs at least one positive pattern to "
             "match anything");
@@ -158,7 +178,11 @@ TEST(TriggerTest, Errors) {
   EXPECT_EQ(ErrorOf("on:\n  schedule:\n    - cron: '0 25 * * *'\n"),
             "wf.yml:3:13: cron '0 25 * * *': hour: '25' is out of range 0-23");
   EXPECT_EQ(ErrorOf("on:\n  schedule:\n    - crn: '0 0 * * *'\n"),
-            "wf.yml:3:7: schedule entry: unknown key 'crn': expected cron or timezone");
+            "wf.yml:3:7: Unexpected value 'crn'; expected one of: cron, timezone (in a "
+            "schedule entry)");
+  EXPECT_EQ(ErrorOf("on:\n  workflow_dispatch:\n    inputs:\n      x:\n        nope: 1\n"),
+            "wf.yml:5:9: Unexpected value 'nope'; expected one of: description, type, required, "
+            "default, options (in workflow_dispatch input 'x')");
   EXPECT_EQ(ErrorOf("on:\n  workflow_dispatch:\n    inputs:\n      x:\n        type: text\n"),
             "wf.yml:5:15: workflow_dispatch input 'x': unknown type 'text': expected string, "
             "choice, boolean, number or environment");
