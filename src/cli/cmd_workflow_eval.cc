@@ -178,6 +178,8 @@ std::pair<std::string, bool> EvalOne(std::string_view text, const core::Value* c
 }
 
 core::Status RunBatch(Context& ctx) {
+  // cin synced with stdio reads a character at a time through getc: a third of a batch's time.
+  std::ios::sync_with_stdio(false);
   std::string line;
   std::string out;
   int line_no = 0;
