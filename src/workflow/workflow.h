@@ -9,6 +9,7 @@
 #include "workflow/event.h"
 #include "workflow/github_context.h"
 #include "workflow/glob.h"
+#include "workflow/history.h"
 #include "workflow/lint.h"
 #include "workflow/matrix.h"
 #include "workflow/model.h"
