@@ -25,6 +25,7 @@ constexpr std::array kCommandGroups = {
     CommandGroup{"model", RegisterModelCommands},
     CommandGroup{"server", RegisterServerCommands},
     CommandGroup{"workflow", RegisterWorkflowCommands},
+    CommandGroup{"setup", RegisterSetupCommands},
 };
 
 // The hint line printed after a UsageError's message, if any, follows this marker.
