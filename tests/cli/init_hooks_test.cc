@@ -217,6 +217,27 @@ TEST_F(InitHooksTest, ScheduleOnceRunsTheWorkflowsWhoseCronMatches) {
   ASSERT_EQ(other.rc, 0);
   EXPECT_EQ(other.out, "");
 
+  // Without --dry-run the run is a child process (this branch's `cairn workflow run` may not
+  // take these flags yet: only that it ran and was logged matters here).
+  ASSERT_EQ(Sh("mkdir -p .cairn").rc, 0);
+  Ran real = Sh("cairn schedule --once --now 2026-01-05T05:30Z", "", true);
+  ASSERT_EQ(real.rc, 0) << real.out;
+  EXPECT_NE(real.out.find("2026-01-05T05:30Z .github/workflows/nightly.yml: finished: exited "
+                          "with code"),
+            std::string::npos)
+      << real.out;
+  EXPECT_NE(Read(repo_ + "/.cairn/schedule.log")
+                .find("== 2026-01-05T05:30Z .github/workflows/nightly.yml\n"),
+            std::string::npos);
+
+  // The daemon ends cleanly on SIGTERM.
+  Ran daemon =
+      Sh("cairn schedule > daemon.log 2>&1 & pid=$!; sleep 0.5; kill -TERM $pid; "
+         "wait $pid; echo rc=$?; cat daemon.log",
+         "", true);
+  EXPECT_NE(daemon.out.find("rc=0"), std::string::npos) << daemon.out;
+  EXPECT_NE(daemon.out.find("cairn schedule: stopping"), std::string::npos) << daemon.out;
+
   Ran bad = Sh("cairn schedule --once --now 2026-01-05 --dry-run", "", true);
   EXPECT_EQ(bad.rc, 2);
   EXPECT_NE(bad.out.find("--now '2026-01-05': expected a UTC time like 2026-01-05T05:30Z"),
