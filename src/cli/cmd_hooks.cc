@@ -53,6 +53,9 @@ std::string PostCommit(std::string_view cairn) {
   return Prologue("post-commit", cairn) + R"SH(if [ -x "$previous" ]; then "$previous" "$@"; fi
 # Local CI: the push workflows matching the new commit, in the background.
 branch=$(git symbolic-ref --quiet --short HEAD) || exit 0
+# Not for each commit a rebase replays.
+gitdir=$(git rev-parse --git-dir)
+if [ -d "$gitdir/rebase-merge" ] || [ -d "$gitdir/rebase-apply" ]; then exit 0; fi
 mkdir -p "$root/.cairn" || exit 0
 detach=nohup
 if command -v setsid >/dev/null 2>&1; then detach="setsid nohup"; fi

@@ -4,10 +4,11 @@
 // `cairn workflow run FILE --event schedule --ref refs/heads/<default branch>` as a child
 // process, one run at a time per workflow (a run still going when its cron fires again is
 // skipped, with a log line). The daemon's log goes to stdout; the runs' output is appended to
-// .cairn/schedule.log. SIGINT/SIGTERM stop it: running children are cancelled (SIGTERM, then
-// SIGKILL) and waited for. `--once` evaluates one minute (the current one, or --now's), waits
-// for the runs it started and exits; `--dry-run` prints the command lines instead of running.
-// Entries with a `timezone:` are skipped with a warning: cron is evaluated in UTC only.
+// .cairn/schedule.log (or, without a .cairn/, to stdout too). SIGINT/SIGTERM stop it: running
+// children are cancelled (SIGTERM, then SIGKILL) and waited for. `--once` evaluates one minute (the
+// current one, or --now's), waits for the runs it started and exits; `--dry-run` prints the command
+// lines instead of running. Entries with a `timezone:` are skipped with a warning: cron is
+// evaluated in UTC only.
 #include <fmt/format.h>
 #include <signal.h>
 
@@ -187,9 +188,14 @@ class Scheduler {
       } else {
         std::FILE* log = std::fopen(log_path_.c_str(), "a");
         if (log != nullptr) fmt::print(log, "== {} {}\n", minute, file);
+        // Without a .cairn/ to log into, the runs' lines go to the daemon's own output.
         auto status = (*child)->Wait(
-            [log](std::string_view line) {
-              if (log != nullptr) fmt::print(log, "{}\n", line);
+            [this, log, &file](std::string_view line) {
+              if (log != nullptr) {
+                fmt::print(log, "{}\n", line);
+              } else {
+                Log(fmt::format("{}: {}", file, line));
+              }
             },
             nullptr);
         if (log != nullptr) std::fclose(log);
