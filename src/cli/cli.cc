@@ -26,6 +26,7 @@ constexpr std::array kCommandGroups = {
     CommandGroup{"server", RegisterServerCommands},
     CommandGroup{"workflow", RegisterWorkflowCommands},
     CommandGroup{"run", RegisterRunCommands},
+    CommandGroup{"setup", RegisterSetupCommands},
 };
 
 // The hint line printed after a UsageError's message, if any, follows this marker.

@@ -46,6 +46,7 @@ void RegisterModelCommands(CLI::App& app, Context& ctx);
 void RegisterServerCommands(CLI::App& app, Context& ctx);
 void RegisterWorkflowCommands(CLI::App& app, Context& ctx);
 void RegisterRunCommands(CLI::App& app, Context& ctx);
+void RegisterSetupCommands(CLI::App& app, Context& ctx);  // init, hooks, schedule
 
 /// repro, params, metrics: top-level commands of both `cairn` and `dvc`.
 void AddPipelineSubcommands(CLI::App& parent, Context& ctx);

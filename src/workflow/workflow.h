@@ -13,6 +13,7 @@
 #include "workflow/lint.h"
 #include "workflow/matrix.h"
 #include "workflow/model.h"
+#include "workflow/notify.h"
 #include "workflow/parse.h"
 #include "workflow/plan.h"
 #include "workflow/trigger.h"
