@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/hash.h"
 #include "core/strings.h"
 #include "sys/temp_dir.h"
 #include "workflow/github_context.h"
@@ -618,6 +619,24 @@ jobs:
     struct stat st;
     EXPECT_EQ(stat((workspace + "/marker").c_str(), &st) == 0, keep) << workspace;
   }
+}
+
+TEST_F(JobRunTest, HashFilesInExpressions) {
+  Recorder rec;
+  JobResult r = Run(R"(
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: printf 'numpy==2.0\n' > requirements.txt
+      - run: echo "key-${{ hashFiles('**/requirements.txt') }}-${{ hashFiles('none/*') }}-"
+)",
+                    rec);
+  ASSERT_EQ(r.conclusion, Conclusion::kSuccess) << r.reason << rec.All();
+  core::Digest outer(core::Digest::Algorithm::kSha256);
+  outer.Update(core::Sha256("numpy==2.0\n"));
+  EXPECT_EQ(rec.Output(), std::vector<std::string>{"key-" + outer.FinishHex() + "--"});
 }
 
 // An action written for the test: runs a process, saves state, has a post step.
