@@ -191,9 +191,52 @@ std::string UnescapeCommandProperty(std::string_view text) {
   return core::ReplaceAll(out, "%25", "%");
 }
 
+namespace {
+
+// The legacy form `##[name key=value;key=value]message`, anywhere in the line
+// (ActionCommand.TryParse).
+std::optional<WorkflowCommand> ParseLegacyCommand(std::string_view line) {
+  size_t prefix = line.find("##[");
+  if (prefix == std::string_view::npos) return std::nullopt;
+  size_t close = line.find(']', prefix);
+  if (close == std::string_view::npos) return std::nullopt;
+  std::string_view info = line.substr(prefix + 3, close - prefix - 3);
+  size_t space = info.find(' ');
+  std::string_view name = space == std::string_view::npos ? info : info.substr(0, space);
+  if (name.empty()) return std::nullopt;
+  auto unescape = [](std::string_view text) {
+    std::string out = core::ReplaceAll(text, "%3B", ";");
+    out = core::ReplaceAll(out, "%0D", "\r");
+    out = core::ReplaceAll(out, "%0A", "\n");
+    out = core::ReplaceAll(out, "%5D", "]");
+    return core::ReplaceAll(out, "%25", "%");
+  };
+  WorkflowCommand command;
+  command.name = core::ToLower(name);
+  if (space != std::string_view::npos) {
+    for (std::string_view property : core::Split(info.substr(space + 1), ';')) {
+      size_t equals = property.find('=');
+      if (equals == std::string_view::npos || equals == 0 || equals + 1 == property.size()) {
+        continue;
+      }
+      command.properties[std::string(property.substr(0, equals))] =
+          unescape(property.substr(equals + 1));
+    }
+  }
+  command.message = unescape(line.substr(close + 1));
+  return command;
+}
+
+}  // namespace
+
 std::optional<WorkflowCommand> ParseWorkflowCommand(std::string_view line) {
+  std::string_view original = line;
   line = core::TrimLeft(line);
-  if (!line.starts_with("::")) return std::nullopt;
+  if (!line.starts_with("::")) {
+    std::optional<WorkflowCommand> legacy = ParseLegacyCommand(original);
+    if (legacy && IsCommandName(legacy->name)) return legacy;
+    return std::nullopt;
+  }
   size_t end = line.find("::", 2);
   if (end == std::string_view::npos) return std::nullopt;
   std::string_view info = line.substr(2, end - 2);

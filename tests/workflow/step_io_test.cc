@@ -84,6 +84,16 @@ TEST(ParseWorkflowCommand, NamePropertiesAndEscapes) {
   // %3A stays escaped in messages.
   EXPECT_EQ(ParseWorkflowCommand("::debug::a%3Ab")->message, "a%3Ab");
   EXPECT_EQ(ParseWorkflowCommand("::set-output name=x::")->message, "");
+  // The legacy form, anywhere in the line.
+  std::optional<WorkflowCommand> legacy =
+      ParseWorkflowCommand("log: ##[warning file=a%3Bb.py;line=2]odd %5Dthing");
+  ASSERT_TRUE(legacy);
+  EXPECT_EQ(legacy->name, "warning");
+  EXPECT_EQ(legacy->properties["file"], "a;b.py");
+  EXPECT_EQ(legacy->properties["line"], "2");
+  EXPECT_EQ(legacy->message, "odd ]thing");
+  EXPECT_FALSE(ParseWorkflowCommand("##[not-a-command]x"));
+  EXPECT_FALSE(ParseWorkflowCommand("##[unterminated"));
 }
 
 // Records what a CommandProcessor does.
