@@ -102,58 +102,122 @@ bool Satisfies(const Version& have, const Constraint& c) {
 
 struct Interpreter {
   std::string path;  // as found (e.g. /usr/bin/python3.11)
-  Version version;
+  Version version;   // from running it; from its name (python3.N) when it was not run
+  bool queried = false;
 };
 
-// Every python3 / python3.N executable in the directories, one per real file.
-std::vector<Interpreter> FindInterpreters(StepHost& host, sys::Env& env) {
-  std::vector<std::string> dirs;
+// Whether a python named for `name_version` (major.minor) could satisfy `c`.
+bool CouldSatisfy(const Version& name_version, const Constraint& c) {
+  if (c.want.size() <= name_version.size()) return Satisfies(name_version, c);
+  Version want(c.want.begin(), c.want.begin() + name_version.size());
+  if (c.op == "=" || c.op == "~") return name_version == want;
+  if (c.op == ">=" || c.op == ">" || c.op == "^") return name_version >= want;
+  return name_version <= want;  // "<=", "<"
+}
+
+// The directories searched: PATH, /usr/local/bin, /usr/bin; a pyenv shims directory is
+// replaced by the bin directories of its versions (running a shim costs a pyenv startup).
+std::vector<std::string> SearchDirs(StepHost& host, sys::Env& env) {
+  std::vector<std::string> raw;
   auto path = host.env().find("PATH");
   if (path != host.env().end()) {
     for (std::string_view d : core::Split(path->second, ':')) {
-      if (!d.empty()) dirs.emplace_back(d);
+      if (!d.empty()) raw.emplace_back(d);
     }
   }
-  dirs.push_back("/usr/local/bin");
-  dirs.push_back("/usr/bin");
-  std::vector<Interpreter> out;
-  std::set<std::string> seen_dirs;
-  std::set<std::string> seen_versions;
-  for (const std::string& dir : dirs) {
-    if (!seen_dirs.insert(dir).second) continue;
+  raw.push_back("/usr/local/bin");
+  raw.push_back("/usr/bin");
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const std::string& dir : raw) {
     if (dir.find("_setup-python") != std::string::npos) continue;  // our own shims
+    std::string versions = core::JoinPath(core::Dirname(dir), "versions");
+    if (core::Basename(dir) == "shims" && env.IsDirectory(versions)) {
+      auto listing = env.ListDir(versions);
+      if (!listing.ok()) continue;
+      std::vector<std::string> names;
+      for (const sys::DirEntry& e : *listing) names.push_back(e.name);
+      std::sort(names.begin(), names.end());
+      for (const std::string& n : names) {
+        std::string bin = core::JoinPath(core::JoinPath(versions, n), "bin");
+        if (seen.insert(bin).second) out.push_back(bin);
+      }
+      continue;
+    }
+    if (seen.insert(dir).second) out.push_back(dir);
+  }
+  return out;
+}
+
+std::optional<Version> Query(StepHost& host, const std::string& exe) {
+  std::string output;
+  core::Status ran =
+      RunTool(host, {exe, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"},
+              host.workspace(), &output, true);
+  if (!ran.ok()) return std::nullopt;
+  return ParseVersion(core::Trim(output), false);
+}
+
+// The best interpreter for `constraints`, or null; `found` lists every candidate. Named ones
+// (python3.N) that could match are run from the highest N down until one matches; plain
+// `python3`s are run only when none does.
+std::optional<Interpreter> SelectInterpreter(StepHost& host, sys::Env& env,
+                                             const std::vector<Constraint>& constraints,
+                                             std::vector<Interpreter>* found) {
+  std::vector<Interpreter> named;
+  std::vector<Interpreter> plain;
+  std::set<std::string> seen_files;
+  for (const std::string& dir : SearchDirs(host, env)) {
     auto listing = env.ListDir(dir);
     if (!listing.ok()) continue;
     std::vector<std::string> names;
-    for (const sys::DirEntry& e : *listing) {
-      std::string_view n = e.name;
-      if (n == "python3" ||
-          (n.starts_with("python3.") && ParseVersion(n.substr(6), false).has_value())) {
-        names.push_back(e.name);
-      }
-    }
+    for (const sys::DirEntry& e : *listing) names.push_back(e.name);
     std::sort(names.begin(), names.end());
     for (const std::string& name : names) {
+      std::optional<Version> by_name;
+      if (name != "python3") {
+        if (!name.starts_with("python3.")) continue;
+        by_name = ParseVersion(std::string_view(name).substr(6), false);
+        if (!by_name || by_name->size() != 2) continue;
+      }
       std::string exe = core::JoinPath(dir, name);
       auto info = env.Stat(exe);
       if (!info.ok() || !info->is_regular() || !info->executable()) continue;
-      std::string output;
-      core::Status ran = RunTool(
-          host, {exe, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3], sys.executable)"},
-          host.workspace(), &output, true);
-      if (!ran.ok()) continue;
-      std::string_view line = core::Trim(output);
-      auto space = line.find(' ');
-      auto version = ParseVersion(line.substr(0, space), false);
-      if (!version) continue;
-      // The same interpreter under two names (python3 -> python3.11): keep the first.
-      std::string identity = VersionText(*version) + " " + std::to_string(info->device) + ":" +
-                             std::to_string(info->inode);
-      if (!seen_versions.insert(identity).second) continue;
-      out.push_back({exe, *version});
+      std::string identity = std::to_string(info->device) + ":" + std::to_string(info->inode);
+      if (!seen_files.insert(identity + (by_name ? "" : "+plain")).second) continue;
+      (by_name ? named : plain).push_back({exe, by_name.value_or(Version{}), false});
     }
   }
-  return out;
+  std::stable_sort(named.begin(), named.end(), [](const Interpreter& a, const Interpreter& b) {
+    return a.version > b.version;
+  });
+  auto satisfies_all = [&](const Version& v) {
+    return std::all_of(constraints.begin(), constraints.end(),
+                       [&](const Constraint& c) { return Satisfies(v, c); });
+  };
+  std::optional<Interpreter> best;
+  for (Interpreter& i : named) {
+    bool possible = std::all_of(constraints.begin(), constraints.end(),
+                                [&](const Constraint& c) { return CouldSatisfy(i.version, c); });
+    if (!possible || best) continue;
+    if (auto v = Query(host, i.path)) {
+      i.version = *v;
+      i.queried = true;
+      if (satisfies_all(*v)) best = i;
+    }
+  }
+  if (!best) {
+    for (Interpreter& i : plain) {
+      if (auto v = Query(host, i.path)) {
+        i.version = *v;
+        i.queried = true;
+        if (satisfies_all(*v) && (!best || i.version > best->version)) best = i;
+      }
+    }
+  }
+  found->insert(found->end(), named.begin(), named.end());
+  found->insert(found->end(), plain.begin(), plain.end());
+  return best;
 }
 
 const std::vector<ActionInput>& SetupPythonInputs() {
@@ -182,14 +246,9 @@ class SetupPythonAction : public Action {
       host.Log(LineKind::kAnnotation,
                "Warning: architecture '" + arch + "' ignored: cairn uses the host's interpreters");
     }
-    std::vector<Interpreter> found = FindInterpreters(host, *env);
-    const Interpreter* best = nullptr;
-    for (const Interpreter& i : found) {
-      bool ok = std::all_of(constraints.begin(), constraints.end(),
-                            [&](const Constraint& c) { return Satisfies(i.version, c); });
-      if (ok && (best == nullptr || i.version > best->version)) best = &i;
-    }
-    if (best == nullptr) {
+    std::vector<Interpreter> found;
+    std::optional<Interpreter> best = SelectInterpreter(host, *env, constraints, &found);
+    if (!best) {
       std::vector<std::string> listed;
       for (const Interpreter& i : found)
         listed.push_back(i.path + " (" + VersionText(i.version) + ")");
@@ -307,13 +366,17 @@ class SetupPythonAction : public Action {
                              sys::HashFile(env, file, core::Digest::Algorithm::kSha256));
       outer.Update(*core::HexDecode(hex));
     }
-    std::string output;
-    core::Status asked =
-        RunTool(host, {python.path, "-m", "pip", "cache", "dir"}, host.workspace(), &output, true);
-    std::string dir = std::string(core::Trim(output));
-    if (!asked.ok() || dir.empty() || dir.find('\n') != std::string::npos) {
-      auto pip_env = host.env().find("PIP_CACHE_DIR");
-      dir = pip_env != host.env().end() ? pip_env->second : ExpandHome("~/.cache/pip", host.env());
+    // pip's cache directory: PIP_CACHE_DIR when set (pip uses it), else what pip says.
+    auto pip_env = host.env().find("PIP_CACHE_DIR");
+    std::string dir = pip_env != host.env().end() ? pip_env->second : "";
+    if (dir.empty()) {
+      std::string output;
+      core::Status asked = RunTool(host, {python.path, "-m", "pip", "cache", "dir"},
+                                   host.workspace(), &output, true);
+      dir = std::string(core::Trim(output));
+      if (!asked.ok() || dir.empty() || dir.find('\n') != std::string::npos) {
+        dir = ExpandHome("~/.cache/pip", host.env());
+      }
     }
     cache_dir_ = dir;
     cache_key_ = "setup-python-Linux-x64-python-" + version_ + "-pip-" + outer.FinishHex();

@@ -17,6 +17,7 @@
 #include "sys/env.h"
 #include "sys/subprocess.h"
 #include "sys/temp_dir.h"
+#include "workflow/action_support.h"
 #include "workflow/actions.h"
 
 namespace cairn::workflow::testing {
