@@ -99,15 +99,18 @@ enum class LineKind {
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
-  virtual void RunStarted(const Workflow& workflow, const Event& event) {}
-  virtual void JobStarted(const JobRef& job) {}
+  virtual void RunStarted(const Workflow& /*workflow*/, const Event& /*event*/) {}
+  virtual void JobStarted(const JobRef& /*job*/) {}
   /// `index` counts the job's steps from 0 (pre/post steps of actions included, in run order).
-  virtual void StepStarted(const JobRef& job, int index, std::string_view display_name) {}
-  virtual void Line(const JobRef& job, int step_index, LineKind kind, std::string_view line) {}
-  virtual void StepFinished(const JobRef& job, int index, const StepResult& result) {}
+  virtual void StepStarted(const JobRef& /*job*/, int /*index*/,
+                           std::string_view /*display_name*/) {}
+  virtual void Line(const JobRef& /*job*/, int /*step_index*/, LineKind /*kind*/,
+                    std::string_view /*line*/) {}
+  virtual void StepFinished(const JobRef& /*job*/, int /*index*/, const StepResult& /*result*/) {}
   /// `summary`: the job's GITHUB_STEP_SUMMARY markdown (masked), "" when none.
-  virtual void JobFinished(const JobRef& job, const JobResult& result, std::string_view summary) {}
-  virtual void RunFinished(const RunResult& result) {}
+  virtual void JobFinished(const JobRef& /*job*/, const JobResult& /*result*/,
+                           std::string_view /*summary*/) {}
+  virtual void RunFinished(const RunResult& /*result*/) {}
 };
 
 /// Forwards every call to each of several observers, in order.
