@@ -115,8 +115,8 @@ core::Result<RunResult> RunWorkflowWith(const Workflow& workflow, const Event& e
   if (!options.dirs.temp_root.empty()) {
     CAIRN_RETURN_IF_ERROR(env->CreateDirs(options.dirs.temp_root));
   }
-  CAIRN_ASSIGN_OR_RETURN(sys::TempDir run_dir,
-                         sys::TempDir::Create("run-" + options.run_id + "-", options.dirs.temp_root));
+  CAIRN_ASSIGN_OR_RETURN(sys::TempDir run_dir, sys::TempDir::Create("run-" + options.run_id + "-",
+                                                                    options.dirs.temp_root));
   if (options.keep_workspaces) run_dir.Keep();
   shared.event_path = run_dir.Path("event.json");
   core::Value payload = event.payload.is_mapping() ? event.payload : core::Value::Mapping();
@@ -132,15 +132,15 @@ core::Result<RunResult> RunWorkflowWith(const Workflow& workflow, const Event& e
     gh.workflow = workflow.file;
   }
   auto token = shared.secrets.find("GITHUB_TOKEN");
-  shared.github = WithMembers(
-      GithubContext(event, gh),
-      {{"run_id", expr::Value::String(options.run_id)},
-       {"run_number", expr::Value::String(std::to_string(options.run_number))},
-       {"run_attempt", expr::Value::String(std::to_string(options.run_attempt))},
-       {"event_path", expr::Value::String(shared.event_path)},
-       {"action", expr::Value::String("")},
-       {"token", expr::Value::String(token->second)},
-       {"retention_days", expr::Value::String("90")}});
+  shared.github =
+      WithMembers(GithubContext(event, gh),
+                  {{"run_id", expr::Value::String(options.run_id)},
+                   {"run_number", expr::Value::String(std::to_string(options.run_number))},
+                   {"run_attempt", expr::Value::String(std::to_string(options.run_attempt))},
+                   {"event_path", expr::Value::String(shared.event_path)},
+                   {"action", expr::Value::String("")},
+                   {"token", expr::Value::String(token->second)},
+                   {"retention_days", expr::Value::String("90")}});
 
   std::vector<std::pair<std::string, expr::Value>> vars;
   for (const auto& [k, v] : options.vars) vars.emplace_back(k, expr::Value::String(v));
@@ -204,6 +204,5 @@ core::Result<RunResult> RunWorkflowWith(const Workflow& workflow, const Event& e
 }
 
 }  // namespace internal
-
 
 }  // namespace cairn::workflow

@@ -97,20 +97,18 @@ core::Result<ConcurrencyGroups::Hold> ConcurrencyGroups::Enter(std::string_view 
       g.pending = ticket;  // replaces an older pending entrant, which sees it and ends
       if (cancel_in_progress && g.running != 0) g.running_stop.request_stop();
       cv_.notify_all();
-      bool ok = cv_.wait(lock, wait_stop, [&] {
-        return g.pending != ticket || g.running == 0;
-      });
+      bool ok = cv_.wait(lock, wait_stop, [&] { return g.pending != ticket || g.running == 0; });
       if (g.pending != ticket) {
-        return core::Status(core::Code::kCancelled,
-                            "a newer job is pending in concurrency group '" + std::string(group) +
-                                "'");
+        return core::Status(
+            core::Code::kCancelled,
+            "a newer job is pending in concurrency group '" + std::string(group) + "'");
       }
       if (!ok) {
         g.pending = 0;
         cv_.notify_all();
-        return core::Status(core::Code::kCancelled,
-                            "cancelled while waiting for concurrency group '" +
-                                std::string(group) + "'");
+        return core::Status(
+            core::Code::kCancelled,
+            "cancelled while waiting for concurrency group '" + std::string(group) + "'");
       }
       g.pending = 0;
     }
@@ -149,9 +147,9 @@ core::Result<ConcurrencyGroups::Hold> ConcurrencyGroups::Enter(std::string_view 
       }
     }
     if (wait_stop.stop_requested()) {
-      return core::Status(core::Code::kCancelled,
-                          "cancelled while waiting for concurrency group '" + std::string(group) +
-                              "'");
+      return core::Status(
+          core::Code::kCancelled,
+          "cancelled while waiting for concurrency group '" + std::string(group) + "'");
     }
     std::this_thread::sleep_for(kPoll);
   }

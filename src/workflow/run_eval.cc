@@ -11,11 +11,23 @@
 namespace cairn::workflow::internal {
 
 const expr::Allowed& AnyKeyAllowed() {
-  static const std::string_view kEntries[] = {
-      "github",         "needs",         "strategy",       "matrix",          "secrets",
-      "steps",          "job",           "jobs",           "runner",          "env",
-      "vars",           "inputs",        "always(0,0)",    "failure(0,MAX)",  "cancelled(0,0)",
-      "success(0,MAX)", "hashFiles(1,255)"};
+  static const std::string_view kEntries[] = {"github",
+                                              "needs",
+                                              "strategy",
+                                              "matrix",
+                                              "secrets",
+                                              "steps",
+                                              "job",
+                                              "jobs",
+                                              "runner",
+                                              "env",
+                                              "vars",
+                                              "inputs",
+                                              "always(0,0)",
+                                              "failure(0,MAX)",
+                                              "cancelled(0,0)",
+                                              "success(0,MAX)",
+                                              "hashFiles(1,255)"};
   static const expr::Allowed allowed = expr::Allowed::FromSchema(kEntries);
   return allowed;
 }
@@ -26,10 +38,10 @@ std::string AtLocation(const core::Location& location, std::string_view message)
   return where + ": " + std::string(message);
 }
 
-core::Result<expr::Value> EvalTemplate(const TemplateValue& value,
-                                       const expr::Contexts& contexts) {
+core::Result<expr::Value> EvalTemplate(const TemplateValue& value, const expr::Contexts& contexts) {
   core::Result<expr::Value> v = value.value.Evaluate({.contexts = &contexts});
-  if (!v.ok()) return core::Status(v.status().code(), AtLocation(value.location, v.status().message()));
+  if (!v.ok())
+    return core::Status(v.status().code(), AtLocation(value.location, v.status().message()));
   return v;
 }
 
@@ -38,7 +50,8 @@ core::Result<bool> EvalBool(const std::optional<LiteralOr<bool>>& value, bool fa
   if (!value) return fallback;
   if (value->is_literal()) return value->literal();
   core::Result<expr::Value> v = value->expression().Evaluate({.contexts = &contexts});
-  if (!v.ok()) return core::Status(v.status().code(), AtLocation(value->location, v.status().message()));
+  if (!v.ok())
+    return core::Status(v.status().code(), AtLocation(value->location, v.status().message()));
   if (v->kind() == expr::Kind::kString) {
     std::string s = core::ToLower(v->AsString());
     if (s == "true") return true;
@@ -52,7 +65,8 @@ core::Result<double> EvalNumber(const std::optional<LiteralOr<double>>& value, d
   if (!value) return fallback;
   if (value->is_literal()) return value->literal();
   core::Result<expr::Value> v = value->expression().Evaluate({.contexts = &contexts});
-  if (!v.ok()) return core::Status(v.status().code(), AtLocation(value->location, v.status().message()));
+  if (!v.ok())
+    return core::Status(v.status().code(), AtLocation(value->location, v.status().message()));
   return v->ToNumber();
 }
 

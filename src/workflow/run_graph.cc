@@ -22,8 +22,26 @@
 
 namespace cairn::workflow::internal {
 
-WorkflowRun::WorkflowRun(RunShared& shared, const Workflow& workflow, std::string prefix,
-                         int depth, expr::Value inputs, std::map<std::string, std::string> secrets)
+namespace {
+
+// Whether the `if:` as written (not as rewritten to `success() && (...)`) calls a status
+// function: only then may the job run after a need that did not succeed.
+bool WrittenWithStatusFunction(const ConditionValue& condition) {
+  std::string_view text = core::Trim(condition.written);
+  if (text.empty()) return false;
+  if (text.starts_with("${{") && text.ends_with("}}")) {
+    std::string_view inner = text.substr(3, text.size() - 5);
+    if (inner.find("${{") == std::string_view::npos) text = inner;
+  }
+  if (text.find("${{") != std::string_view::npos) return false;  // format(): a string
+  core::Result<expr::Expression> e = expr::Expression::Parse(text, AnyKeyAllowed());
+  return e.ok() && e->UsesStatusFunction();
+}
+
+}  // namespace
+
+WorkflowRun::WorkflowRun(RunShared& shared, const Workflow& workflow, std::string prefix, int depth,
+                         expr::Value inputs, std::map<std::string, std::string> secrets)
     : shared_(shared),
       workflow_(workflow),
       prefix_(std::move(prefix)),
@@ -88,8 +106,7 @@ core::Status WorkflowRun::Run(const std::vector<std::string>& only_jobs) {
   if (graph_.empty()) return core::Status::Ok();
 
   // Every job decides for itself in RunNode (it must report its skip to the observer).
-  CAIRN_ASSIGN_OR_RETURN(dag::Plan plan,
-                         dag::Plan::Create(graph_, [](const dag::DecisionContext&) {
+  CAIRN_ASSIGN_OR_RETURN(dag::Plan plan, dag::Plan::Create(graph_, [](const dag::DecisionContext&) {
                            return dag::Decision::Run();
                          }));
   return dag::Execute(plan, {.parallelism = graph_.size()},
@@ -113,9 +130,9 @@ expr::Value WorkflowRun::NeedsContext(const Job& job) const {
     std::vector<std::pair<std::string, expr::Value>> outputs;
     for (const auto& [k, v] : o.outputs) outputs.emplace_back(k, expr::Value::String(v));
     needs.emplace_back(
-        need.id, expr::Value::Object({{"result", expr::Value::String(std::string(
-                                                     ConclusionName(o.conclusion)))},
-                                      {"outputs", expr::Value::Object(std::move(outputs))}}));
+        need.id, expr::Value::Object(
+                     {{"result", expr::Value::String(std::string(ConclusionName(o.conclusion)))},
+                      {"outputs", expr::Value::Object(std::move(outputs))}}));
   }
   return expr::Value::Object(std::move(needs));
 }
@@ -208,23 +225,26 @@ dag::NodeResult WorkflowRun::RunNode(dag::NodeId node) {
     r.conclusion = c;
     r.reason = reason;
     shared_.NeverStarted(ref, r);
-    return finish({.conclusion = c, .reason = std::move(reason)});
+    JobOutcome o;
+    o.conclusion = c;
+    o.reason = std::move(reason);
+    return finish(std::move(o));
   };
 
-  const bool uses_status = job.if_.value.expression().UsesStatusFunction();
+  const bool uses_status = WrittenWithStatusFunction(job.if_);
   if (!uses_status) {
     // A need that did not succeed skips the job (GitHub's implicit success()).
     std::string reason = FirstUnsuccessfulNeed(node);
     if (!reason.empty()) {
-      if (shared_.cancelled()) return never_started(Conclusion::kCancelled, "the run was cancelled");
+      if (shared_.cancelled())
+        return never_started(Conclusion::kCancelled, "the run was cancelled");
       return never_started(Conclusion::kSkipped, reason);
     }
   }
 
   // The job's `if:` with github, needs, vars, inputs and the status functions.
   expr::Contexts contexts;
-  contexts.Set("github",
-               WithMembers(shared_.github, {{"job", expr::Value::String(job.id)}}));
+  contexts.Set("github", WithMembers(shared_.github, {{"job", expr::Value::String(job.id)}}));
   contexts.Set("needs", NeedsContext(job));
   contexts.Set("vars", shared_.vars);
   contexts.Set("inputs", inputs_);

@@ -139,8 +139,8 @@ class ConcurrencyGroups {
   /// to stop when a later entrant cancels in progress. CANCELLED-like outcome: returns
   /// ABORTED with the reason when replaced by a newer pending entrant or when `wait_stop` is
   /// requested while waiting.
-  core::Result<Hold> Enter(std::string_view group, bool cancel_in_progress,
-                           std::stop_source holder, std::stop_token wait_stop);
+  core::Result<Hold> Enter(std::string_view group, bool cancel_in_progress, std::stop_source holder,
+                           std::stop_token wait_stop);
 
  private:
   struct Group {
