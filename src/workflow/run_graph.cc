@@ -259,7 +259,11 @@ dag::NodeResult WorkflowRun::RunNode(dag::NodeId node) {
     if (cancelled_before) return never_started(Conclusion::kCancelled, "the run was cancelled");
     return never_started(Conclusion::kSkipped, "condition false: " + job.if_.value.text());
   }
-  return finish(RunLegs(job, contexts, cancelled_before));
+  auto holds = [&job, &contexts, &runtime] {
+    core::Result<bool> v = job.if_.value.Evaluate({.contexts = &contexts, .runtime = &runtime});
+    return v.ok() && *v;
+  };
+  return finish(RunLegs(job, contexts, cancelled_before, holds));
 }
 
 }  // namespace cairn::workflow::internal

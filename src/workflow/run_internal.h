@@ -220,8 +220,10 @@ class WorkflowRun {
   expr::Value NeedsContext(const Job& job) const;
   /// The status functions for `node`'s `if:`, with the run cancelled or not.
   expr::Runtime StatusRuntime(dag::NodeId node) const;
-  /// Runs every leg of `job` (run_legs.cc).
-  JobOutcome RunLegs(const Job& job, const expr::Contexts& contexts, bool after_cancel);
+  /// Runs every leg of `job` (run_legs.cc). `holds` re-evaluates the job's `if:` (for a leg
+  /// still queued when the run is cancelled: it runs anyway when `if:` holds, as always() does).
+  JobOutcome RunLegs(const Job& job, const expr::Contexts& contexts, bool after_cancel,
+                     std::function<bool()> holds);
   /// One leg: environment, concurrency, slot, then the runner or the call.
   struct Leg;
   void RunLeg(const Job& job, Leg& leg);

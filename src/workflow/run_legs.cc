@@ -94,10 +94,12 @@ struct WorkflowRun::Leg {
   std::stop_source* matrix_stop = nullptr;
   bool fail_fast = false;         // a failure (not continue-on-error) requests matrix_stop
   Slots* max_parallel = nullptr;  // null: unlimited
+  std::function<bool()> holds;    // the job's `if:` now (see RunLegs in run_internal.h)
   JobResult result;
 };
 
-JobOutcome WorkflowRun::RunLegs(const Job& job, const expr::Contexts& base, bool after_cancel) {
+JobOutcome WorkflowRun::RunLegs(const Job& job, const expr::Contexts& base, bool after_cancel,
+                                std::function<bool()> holds) {
   const std::string plain_name =
       job.name && job.name->value.is_literal() ? job.name->value.text() : job.id;
   auto fail_job = [&](std::string reason) {
@@ -173,6 +175,7 @@ JobOutcome WorkflowRun::RunLegs(const Job& job, const expr::Contexts& base, bool
     leg->ref = {job.id, prefix_ + name};
     leg->matrix_stop = &matrix_stop;
     leg->fail_fast = fail_fast && has_matrix;
+    leg->holds = holds;
     leg->max_parallel = max_slots.get();
     std::stop_source* own = &leg->stop;
     leg->links.push_back(std::make_unique<std::stop_callback<std::function<void()>>>(
@@ -300,9 +303,16 @@ void WorkflowRun::RunLeg(const Job& job, Leg& leg) {
     }
     max_hold = SlotHold(leg.max_parallel);
   }
-  if (!shared_.slots->Acquire(leg.stop.get_token())) {
-    return never_started(Conclusion::kCancelled, cancel_reason());
+  bool got_slot = shared_.slots->Acquire(leg.stop.get_token());
+  if (!got_slot && !leg.matrix_stop->stop_requested() && shared_.cancelled() && leg.holds &&
+      leg.holds()) {
+    // The run was cancelled while this leg was queued, but its `if:` (always(), cancelled())
+    // still holds: it runs, no longer tied to the run's stop (only fail-fast stops it).
+    leg.stop = std::stop_source();
+    if (leg.matrix_stop->stop_requested()) leg.stop.request_stop();
+    got_slot = shared_.slots->Acquire(leg.stop.get_token());
   }
+  if (!got_slot) return never_started(Conclusion::kCancelled, cancel_reason());
   SlotHold run_hold(shared_.slots.get());
   if (leg.stop.stop_requested()) return never_started(Conclusion::kCancelled, cancel_reason());
 

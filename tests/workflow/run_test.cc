@@ -733,6 +733,28 @@ TEST_F(RunTest, StopCancelsRunningAndQueuedJobsButRunsAlwaysJobs) {
   EXPECT_EQ(recorder_.events().back(), "run-finished cancelled");
 }
 
+TEST_F(RunTest, AlwaysJobQueuedWhenTheRunIsCancelledStillRuns) {
+  Workflow wf = Wf(R"Y(
+  a: {runs-on: ubuntu-latest, steps: [{run: x}]}
+  z: {if: always(), runs-on: ubuntu-latest, steps: [{run: x}]}
+)Y");
+  std::stop_source stop;
+  options_.stop = stop.get_token();
+  options_.parallelism = 1;  // whichever job waits for the slot is queued when a cancels
+  Fake fake;
+  fake.behave = [&](const JobContext& ctx) {
+    if (ctx.ref.job_id == "a") {
+      stop.request_stop();
+      return WaitForStop(ctx);
+    }
+    return JobResult{};
+  };
+  RunResult r = Run(wf, fake);
+  EXPECT_EQ(r.conclusion, Conclusion::kCancelled);
+  EXPECT_EQ(Of(r, "a"), Conclusion::kCancelled);
+  EXPECT_EQ(Of(r, "z"), Conclusion::kSuccess);
+}
+
 TEST(FanOutObserverTest, ForwardsToEachInOrder) {
   Recorder a, b;
   FanOutObserver fan;
