@@ -43,6 +43,7 @@ struct StepsScope {
   bool failed = false;                                       // an earlier step concluded failure
   std::optional<expr::Value> inputs;  // a composite action's `inputs` context
   bool nested = false;                // a composite action's steps (log into the parent step)
+  std::string action_path;            // a local action's directory (github.action_path)
 
   expr::Value ToValue() const;
   void Record(const std::string& id, const StepResult& result);
@@ -146,6 +147,11 @@ class StepRunner : public StepHost, public CommandSink {
   void set_reason(std::string reason) {
     if (reason_.empty()) reason_ = std::move(reason);
   }
+  /// A local action's directory: GITHUB_ACTION_PATH here and in a composite's steps.
+  void set_action_path(std::string path) {
+    action_path_ = std::move(path);
+    AddProcessEnv("GITHUB_ACTION_PATH", action_path_);
+  }
   /// Whether a process of this step timed out (the step's own timeout).
   bool timed_out() const { return timed_out_; }
 
@@ -166,6 +172,7 @@ class StepRunner : public StepHost, public CommandSink {
   std::map<std::string, std::string> outputs_;
   std::map<std::string, std::string> state_;
   std::string reason_;
+  std::string action_path_;
   bool timed_out_ = false;
 };
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/path.h"
 #include "core/strings.h"
 #include "workflow/hash_files.h"
 #include "workflow/job_state.h"
@@ -81,6 +82,10 @@ expr::Contexts StepContexts(JobState& job, const StepsScope& scope,
                                      {"services", Value::Object({})}}));
   contexts.Set("runner", job.runner_context);
   if (scope.inputs) contexts.Set("inputs", *scope.inputs);
+  if (!scope.action_path.empty()) {
+    contexts.Set("github", WithMembers(contexts.Find("github"),
+                                       {{"action_path", Value::String(scope.action_path)}}));
+  }
   return contexts;
 }
 
@@ -196,6 +201,9 @@ Conclusion RunStepBody(JobState& job, StepsScope& scope, const Step& step, StepR
   }
   host.AddProcessEnv("GITHUB_ACTION_REPOSITORY",
                      uses.kind == UsesRef::Kind::kRepository ? uses.owner + "/" + uses.repo : "");
+  if (uses.kind == UsesRef::Kind::kLocal) {
+    host.set_action_path(core::NormalizePath(core::JoinPath(job.workspace, uses.path)));
+  }
   core::Result<Conclusion> c = (*action)->Main(host, inputs);
   Conclusion outcome = Conclusion::kFailure;
   if (!c.ok()) {
@@ -288,6 +296,7 @@ StepResult RunOneStep(JobState& job, StepsScope& scope, const Step& step, int pa
                                                  ? static_cast<int64_t>(*timeout_minutes * 60000.0)
                                                  : 0);
     StepRunner host(job, index, step.id, layers, timeout, !job.cancelled());
+    if (!scope.action_path.empty()) host.set_action_path(scope.action_path);
     size_t posts_before = job.posts.size();
     result.outcome = RunStepBody(job, scope, step, host, eval);
     if (job.posts.size() > posts_before) {
@@ -328,6 +337,7 @@ core::Result<Conclusion> StepRunner::RunSteps(const std::vector<Step>& steps,
   StepsScope scope;
   scope.nested = true;
   scope.inputs = StringMap(inputs);
+  scope.action_path = action_path_;
   std::vector<StepResult> results;
   RunStepList(job_, scope, steps, index_, &results);
   expr::Runtime runtime = StepRuntime(job_, scope);

@@ -131,7 +131,8 @@ class JobRunTest : public ::testing::Test {
     ctx.secrets = secrets;
     ctx.event_path = root_->Path("event.json");
     ctx.stop = stop_.get_token();
-    core::Result<JobResult> result = RunJobWith(ctx, recorder, resolve);
+    core::Result<JobResult> result =
+        use_run_job_ ? RunJob(ctx, recorder) : RunJobWith(ctx, recorder, resolve);
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : JobResult();
   }
@@ -154,6 +155,7 @@ class JobRunTest : public ::testing::Test {
   Event event_;
   Workflow workflow_;
   std::stop_source stop_;
+  bool use_run_job_ = false;  // RunJob with the real actions instead of RunJobWith
 };
 
 const StepResult& StepNamed(const JobResult& r, std::string_view id) {
@@ -637,6 +639,61 @@ jobs:
   core::Digest outer(core::Digest::Algorithm::kSha256);
   outer.Update(core::Sha256("numpy==2.0\n"));
   EXPECT_EQ(rec.Output(), std::vector<std::string>{"key-" + outer.FinishHex() + "--"});
+}
+
+TEST_F(JobRunTest, LocalCompositeActionThroughRunJob) {
+  std::string action = root_->Path("greet");
+  ASSERT_EQ(mkdir(action.c_str(), 0755), 0);
+  std::ofstream(action + "/data.txt") << "data next to the action\n";
+  std::ofstream(action + "/action.yml") << R"yaml(name: Greet
+inputs:
+  who:
+    required: true
+  greeting:
+    default: Hello
+outputs:
+  message:
+    value: ${{ steps.say.outputs.message }}
+runs:
+  using: composite
+  steps:
+    - id: say
+      shell: bash
+      run: |
+        echo "${{ inputs.greeting }}, ${{ inputs.who }} from $(basename "$GITHUB_ACTION_PATH")"
+        echo "message=${{ inputs.greeting }} ${{ inputs.who }}" >> "$GITHUB_OUTPUT"
+    - shell: bash
+      run: cat "${{ github.action_path }}/data.txt"
+)yaml";
+  options_.base_env["CAIRN_TEST_ACTION"] = action;
+  use_run_job_ = true;
+  Recorder rec;
+  JobResult r = Run(R"(
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: mkdir -p .github/actions && cp -r "$CAIRN_TEST_ACTION" .github/actions/greet
+      - id: greet
+        uses: ./.github/actions/greet
+        with:
+          who: ${{ github.actor }}
+      - run: echo "output ${{ steps.greet.outputs.message }}"
+      - id: remote
+        uses: someone/unknown-action@v1
+)",
+                    rec);
+  EXPECT_EQ(r.conclusion, Conclusion::kFailure);
+  EXPECT_EQ(rec.Output(),
+            (std::vector<std::string>{"Hello, mona from greet", "data next to the action",
+                                      "output Hello mona"}))
+      << rec.All();
+  EXPECT_EQ(StepNamed(r, "greet").outputs.at("message"), "Hello mona");
+  // Any other action: the error names the built-ins and how to vendor one.
+  EXPECT_NE(StepNamed(r, "remote").reason.find("actions/checkout"), std::string::npos)
+      << StepNamed(r, "remote").reason;
+  EXPECT_NE(StepNamed(r, "remote").reason.find(".github/actions/"), std::string::npos);
 }
 
 // An action written for the test: runs a process, saves state, has a post step.
