@@ -155,8 +155,10 @@ StepResult RunPost(JobState& job, StepsScope& scope, job_internal::PendingPost& 
     result.outcome = Conclusion::kSkipped;
     result.reason = "condition false: " + condition->text();
   } else {
-    job_internal::StepRunner host(job, index, post.step_id, post.step_env,
-                                  std::chrono::milliseconds(0), !job.cancelled());
+    auto timeout = std::chrono::milliseconds(
+        job.cancelled() ? static_cast<int64_t>(job.cancel_timeout_minutes * 60000.0) : 0);
+    job_internal::StepRunner host(job, index, post.step_id, post.step_env, timeout,
+                                  !job.cancelled());
     for (const auto& [k, v] : post.state) host.AddProcessEnv("STATE_" + k, v);
     core::Result<Conclusion> c = post.action->Post(host, post.inputs);
     if (!c.ok()) {
@@ -251,6 +253,15 @@ core::Result<JobResult> RunJobWith(const JobContext& ctx, RunObserver& observer,
     }
   }
   job.job_timeout_minutes = minutes;
+  if (ctx.job->cancel_timeout_minutes) {
+    if (ctx.job->cancel_timeout_minutes->is_literal()) {
+      job.cancel_timeout_minutes = ctx.job->cancel_timeout_minutes->literal();
+    } else if (core::Result<Value> v =
+                   ctx.job->cancel_timeout_minutes->expression().Evaluate(job_eval);
+               v.ok() && v->ToNumber() > 0) {
+      job.cancel_timeout_minutes = v->ToNumber();
+    }
+  }
   std::stop_callback on_run_stop(ctx.stop, [&job] { job.stop.request_stop(); });
   auto deadline = std::chrono::steady_clock::now() +
                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(

@@ -83,6 +83,8 @@ struct JobState {
   std::stop_source stop;  // the run's stop or the job's timeout
   std::atomic<bool> timed_out{false};
   double job_timeout_minutes = 0;
+  /// How long a step may run once the job is cancelled (cancel-timeout-minutes, default 5).
+  double cancel_timeout_minutes = 5;
   std::vector<PendingPost> posts;
   /// Processes steps left running in the background, ended when the job ends.
   std::vector<std::unique_ptr<sys::Subprocess>> leftovers;

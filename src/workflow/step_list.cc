@@ -295,6 +295,11 @@ StepResult RunOneStep(JobState& job, StepsScope& scope, const Step& step, int pa
     auto timeout = std::chrono::milliseconds(timeout_minutes && *timeout_minutes > 0
                                                  ? static_cast<int64_t>(*timeout_minutes * 60000.0)
                                                  : 0);
+    if (job.cancelled()) {  // runs because its condition holds after cancellation: bounded
+      auto bound =
+          std::chrono::milliseconds(static_cast<int64_t>(job.cancel_timeout_minutes * 60000.0));
+      if (timeout.count() == 0 || bound < timeout) timeout = bound;
+    }
     StepRunner host(job, index, step.id, layers, timeout, !job.cancelled());
     if (!scope.action_path.empty()) host.set_action_path(scope.action_path);
     size_t posts_before = job.posts.size();
@@ -316,6 +321,8 @@ StepResult RunOneStep(JobState& job, StepsScope& scope, const Step& step, int pa
     }
   }
   if (!step.id_generated) scope.Record(step.id, result);
+  // Later steps read the outputs as they are; what leaves the runner is masked.
+  for (auto& [name, value] : result.outputs) value = job.masker->Mask(value);
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   if (!scope.nested) job.observer.StepFinished(job.ctx.ref, index, result);

@@ -445,14 +445,21 @@ jobs:
   build:
     runs-on: ubuntu-latest
     timeout-minutes: 0.02
+    cancel-timeout-minutes: 0.02
     steps:
       - run: sleep 30
       - run: echo "skipped"
       - if: always()
         run: echo "cleanup ${{ job.status }}"
+      - id: hangs
+        if: always()
+        run: sleep 30
 )",
                     rec);
   EXPECT_EQ(r.conclusion, Conclusion::kFailure);
+  // Steps that run after the cancel are bounded by cancel-timeout-minutes.
+  EXPECT_EQ(StepNamed(r, "hangs").outcome, Conclusion::kFailure);
+  EXPECT_LT(r.duration, std::chrono::seconds(8));
   EXPECT_NE(r.reason.find("maximum execution time"), std::string::npos) << r.reason;
   EXPECT_EQ(rec.Output(), std::vector<std::string>{"cleanup cancelled"}) << rec.All();
 }
@@ -528,6 +535,7 @@ jobs:
   EXPECT_EQ(rec.summary, "summary *** ***\n");
   EXPECT_EQ(rec.started[0].second, "Use ***");
   EXPECT_EQ(r.outputs, (std::map<std::string, std::string>{{"plain", "visible"}}));
+  EXPECT_EQ(StepNamed(r, "s").outputs.at("leaky"), "x ***");  // what observers see
   EXPECT_TRUE(
       rec.Has(LineKind::kAnnotation, "Warning: Skip output 'leaky' since it may contain secret."));
   for (const auto& l : rec.lines) {
