@@ -437,6 +437,29 @@ jobs:
   EXPECT_TRUE(ProcessGone(pid)) << "pid " << pid << " still runs";
 }
 
+TEST_F(JobRunTest, BackgroundProcessesLiveUntilTheJobEnds) {
+  Recorder rec;
+  std::string pid_file = root_->Path("bg.pid");
+  options_.base_env["CAIRN_TEST_PID_FILE"] = pid_file;
+  JobResult r = Run(R"yaml(
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          sleep 30 > /dev/null 2>&1 &
+          echo $! > "$CAIRN_TEST_PID_FILE"
+      - run: kill -0 "$(cat "$CAIRN_TEST_PID_FILE")" && echo "server still up"
+)yaml",
+                    rec);
+  EXPECT_EQ(r.conclusion, Conclusion::kSuccess) << r.reason << rec.All();
+  EXPECT_EQ(rec.Output(), std::vector<std::string>{"server still up"});
+  pid_t pid = static_cast<pid_t>(std::atoi(ReadFile(pid_file).c_str()));
+  ASSERT_GT(pid, 0);
+  EXPECT_TRUE(ProcessGone(pid)) << "pid " << pid << " outlived its job";
+}
+
 TEST_F(JobRunTest, JobTimeoutCancelsTheRunningStep) {
   Recorder rec;
   JobResult r = Run(R"(
