@@ -252,6 +252,7 @@ core::Result<JobResult> RunJobWith(const JobContext& ctx, RunObserver& observer,
                       v.status().message());
     }
   }
+  if (!(minutes > 0)) minutes = static_cast<double>(options.default_job_timeout.count());
   job.job_timeout_minutes = minutes;
   if (ctx.job->cancel_timeout_minutes) {
     if (ctx.job->cancel_timeout_minutes->is_literal()) {
