@@ -143,7 +143,8 @@ core::Result<std::optional<T>> EvalLiteralOr(const std::optional<LiteralOr<T>>& 
 
 // Runs one step whose condition held; returns its outcome.
 Conclusion RunStepBody(JobState& job, StepsScope& scope, const Step& step, StepRunner& host,
-                       const expr::EvalOptions& eval) {
+                       const expr::EvalOptions& eval, const std::string& display,
+                       const std::map<std::string, std::string>& layers) {
   if (step.run) {
     core::Result<std::string> script = step.run->value.EvaluateString(eval);
     if (!script.ok()) {
@@ -216,6 +217,8 @@ Conclusion RunStepBody(JobState& job, StepsScope& scope, const Step& step, StepR
   if (std::optional<std::string> post_if = (*action)->PostIf()) {
     PendingPost post;
     post.post_if = *post_if;
+    post.display_name = "Post " + display;
+    post.step_env = layers;
     post.step_id = step.id;
     post.inputs = inputs;
     post.state = host.state();
@@ -302,12 +305,7 @@ StepResult RunOneStep(JobState& job, StepsScope& scope, const Step& step, int pa
     }
     StepRunner host(job, index, step.id, layers, timeout, !job.cancelled());
     if (!scope.action_path.empty()) host.set_action_path(scope.action_path);
-    size_t posts_before = job.posts.size();
-    result.outcome = RunStepBody(job, scope, step, host, eval);
-    if (job.posts.size() > posts_before) {
-      job.posts.back().display_name = "Post " + display;
-      job.posts.back().step_env = layers;
-    }
+    result.outcome = RunStepBody(job, scope, step, host, eval, display, layers);
     result.outputs = host.outputs();
     result.reason = job.masker->Mask(host.reason());
   }
