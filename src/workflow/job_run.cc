@@ -231,13 +231,18 @@ core::Result<JobResult> RunJobWith(const JobContext& ctx, RunObserver& observer,
   CAIRN_RETURN_IF_ERROR(sys::NewPosixEnv()->CreateDirs(job.workspace));
   CAIRN_RETURN_IF_ERROR(sys::NewPosixEnv()->CreateDirs(job.runner_temp));
   SetDefaults(job);
+  job.contexts = ctx.contexts;
+  job.contexts.Set("github",
+                   job_internal::WithMembers(ctx.contexts.Find("github"),
+                                             {{"workspace", Value::String(job.workspace)},
+                                              {"event_path", Value::String(ctx.event_path)}}));
 
   JobResult result;
   result.job_id = ctx.job->id;
   result.display_name = ctx.ref.display_name;
   observer.JobStarted(ctx.ref);
 
-  expr::EvalOptions job_eval{.contexts = &ctx.contexts};
+  expr::EvalOptions job_eval{.contexts = &job.contexts};
   std::string setup_error;
   double minutes = static_cast<double>(options.default_job_timeout.count());
   if (ctx.job->timeout_minutes) {

@@ -44,6 +44,8 @@ struct StepsScope {
   std::optional<expr::Value> inputs;  // a composite action's `inputs` context
   bool nested = false;                // a composite action's steps (log into the parent step)
   std::string action_path;            // a local action's directory (github.action_path)
+  /// A composite's steps: the env: of the step running the action (under their own env:).
+  std::map<std::string, std::string> parent_env;
 
   expr::Value ToValue() const;
   void Record(const std::string& id, const StepResult& result);
@@ -68,6 +70,8 @@ struct JobState {
   RunObserver& observer;
   const ActionResolver& resolve;
   std::shared_ptr<core::SecretMasker> masker;  // never null
+  /// ctx.contexts with github.workspace and github.event_path set (what job keys see).
+  expr::Contexts contexts;
   std::string workspace;
   std::string runner_temp;
   std::map<std::string, std::string> base_env;      // options.base_env, CI, CAIRN
@@ -154,6 +158,8 @@ class StepRunner : public StepHost, public CommandSink {
     action_path_ = std::move(path);
     AddProcessEnv("GITHUB_ACTION_PATH", action_path_);
   }
+  /// The step's own env: (with a composite parent's), passed down to a composite's steps.
+  void set_step_env(std::map<std::string, std::string> env) { step_env_ = std::move(env); }
   /// Whether a process of this step timed out (the step's own timeout).
   bool timed_out() const { return timed_out_; }
 
@@ -175,8 +181,13 @@ class StepRunner : public StepHost, public CommandSink {
   std::map<std::string, std::string> state_;
   std::string reason_;
   std::string action_path_;
+  std::map<std::string, std::string> step_env_;
   bool timed_out_ = false;
 };
+
+/// `object` (an object, or null for none) with `overrides` set, replacing same-named members.
+expr::Value WithMembers(const expr::Value* object,
+                        std::vector<std::pair<std::string, expr::Value>> overrides);
 
 /// The contexts a step's keys see: the job's, with github (workspace, action), env (`env`),
 /// steps (of `scope`), job, runner, and a composite's inputs.

@@ -23,14 +23,6 @@ Value StringMap(const std::map<std::string, std::string>& map) {
   return Value::Object(std::move(members));
 }
 
-// `object` with `overrides` set (replacing members of the same name).
-Value WithMembers(const Value* object, std::vector<std::pair<std::string, Value>> overrides) {
-  std::vector<std::pair<std::string, Value>> members;
-  if (object != nullptr && object->kind() == expr::Kind::kObject) members = object->AsObject();
-  for (auto& o : overrides) members.push_back(std::move(o));
-  return Value::Object(std::move(members));  // a later duplicate replaces in place
-}
-
 std::string Location(const core::Location& location) { return location.ToString(); }
 
 std::string ResultName(Conclusion c) {
@@ -52,7 +44,23 @@ std::string FirstLine(std::string_view text) {
   return lines.empty() ? "" : std::string(core::TrimRight(lines[0]));
 }
 
+// The `env` context: the env layers, plus CAIRN=true (as act adds ACT) so `if: env.CAIRN`
+// can tell a local run; on GitHub it reads null.
+Value EnvContext(const std::map<std::string, std::string>& env) {
+  if (env.contains("CAIRN")) return StringMap(env);
+  std::map<std::string, std::string> with = env;
+  with["CAIRN"] = "true";
+  return StringMap(with);
+}
+
 }  // namespace
+
+Value WithMembers(const Value* object, std::vector<std::pair<std::string, Value>> overrides) {
+  std::vector<std::pair<std::string, Value>> members;
+  if (object != nullptr && object->kind() == expr::Kind::kObject) members = object->AsObject();
+  for (auto& o : overrides) members.push_back(std::move(o));
+  return Value::Object(std::move(members));  // a later duplicate replaces in place
+}
 
 Value StepsScope::ToValue() const {
   std::vector<std::pair<std::string, Value>> members(entries.begin(), entries.end());
@@ -69,12 +77,10 @@ void StepsScope::Record(const std::string& id, const StepResult& result) {
 expr::Contexts StepContexts(JobState& job, const StepsScope& scope,
                             const std::map<std::string, std::string>& env,
                             std::string_view step_id) {
-  expr::Contexts contexts = job.ctx.contexts;
-  contexts.Set("github", WithMembers(job.ctx.contexts.Find("github"),
-                                     {{"workspace", Value::String(job.workspace)},
-                                      {"action", Value::String(std::string(step_id))},
-                                      {"event_path", Value::String(job.ctx.event_path)}}));
-  contexts.Set("env", StringMap(env));
+  expr::Contexts contexts = job.contexts;
+  contexts.Set("github", WithMembers(job.contexts.Find("github"),
+                                     {{"action", Value::String(std::string(step_id))}}));
+  contexts.Set("env", EnvContext(env));
   contexts.Set("steps", scope.ToValue());
   std::string status = job.cancelled() ? "cancelled" : scope.failed ? "failure" : "success";
   contexts.Set("job", Value::Object({{"status", Value::String(status)},
@@ -236,7 +242,8 @@ StepResult RunOneStep(JobState& job, StepsScope& scope, const Step& step, int pa
   result.id = step.id;
   int index = scope.nested ? parent_index : job.next_index++;
   expr::Runtime runtime = StepRuntime(job, scope);
-  std::map<std::string, std::string> layers = job.EnvLayers({});
+  std::map<std::string, std::string> step_env = scope.parent_env;
+  std::map<std::string, std::string> layers = job.EnvLayers(step_env);
   expr::Contexts contexts = StepContexts(job, scope, layers, step.id);
   expr::EvalOptions eval{.contexts = &contexts, .runtime = &runtime};
 
@@ -247,9 +254,10 @@ StepResult RunOneStep(JobState& job, StepsScope& scope, const Step& step, int pa
       error = fmt::format("{}: {}", Location(e.value.location), v.status().message());
       break;
     }
+    step_env[e.name] = *v;
     layers[e.name] = *v;
   }
-  contexts.Set("env", StringMap(layers));
+  contexts.Set("env", EnvContext(layers));
 
   std::string display;
   if (step.name) {
@@ -305,6 +313,7 @@ StepResult RunOneStep(JobState& job, StepsScope& scope, const Step& step, int pa
     }
     StepRunner host(job, index, step.id, layers, timeout, !job.cancelled());
     if (!scope.action_path.empty()) host.set_action_path(scope.action_path);
+    host.set_step_env(step_env);
     result.outcome = RunStepBody(job, scope, step, host, eval, display, layers);
     result.outputs = host.outputs();
     result.reason = job.masker->Mask(host.reason());
@@ -343,6 +352,7 @@ core::Result<Conclusion> StepRunner::RunSteps(const std::vector<Step>& steps,
   scope.nested = true;
   scope.inputs = StringMap(inputs);
   scope.action_path = action_path_;
+  scope.parent_env = step_env_;
   std::vector<StepResult> results;
   RunStepList(job_, scope, steps, index_, &results);
   expr::Runtime runtime = StepRuntime(job_, scope);

@@ -175,7 +175,7 @@ env: {A: wf, B: wf, C: wf, N: 0}
 jobs:
   build:
     runs-on: ubuntu-latest
-    env: {B: job, C: job, R: '${{ github.ref }}'}
+    env: {B: job, C: job, R: '${{ github.ref }}', BUILD: '${{ github.workspace }}/build'}
     steps:
       - env: {C: step}
         run: |
@@ -184,6 +184,7 @@ jobs:
           echo "ids $GITHUB_JOB $GITHUB_RUN_ID $GITHUB_RUN_NUMBER $GITHUB_RUN_ATTEMPT $GITHUB_REPOSITORY $GITHUB_REPOSITORY_OWNER $GITHUB_ACTOR"
           echo "refs $GITHUB_SHA $GITHUB_REF $GITHUB_REF_NAME $GITHUB_REF_TYPE $GITHUB_EVENT_NAME $GITHUB_WORKFLOW"
           test "$GITHUB_WORKSPACE" = "$PWD" && echo "cwd is workspace"
+          test "$BUILD" = "$GITHUB_WORKSPACE/build" && echo "job env sees the workspace"
           test -d "$RUNNER_TEMP" && echo "temp exists"
           test -f "$GITHUB_OUTPUT" && test -f "$GITHUB_ENV" && echo "files exist"
           echo "ctx ${{ env.C }} ${{ runner.os }} ${{ github.workspace == env.GITHUB_WORKSPACE }}"
@@ -196,7 +197,8 @@ jobs:
                      "ids build 77 5 1 octo/repo octo mona",
                      "refs 0123456789abcdef0123456789abcdef01234567 refs/heads/main main branch "
                      "push CI",
-                     "cwd is workspace", "temp exists", "files exist", "ctx step Linux false"}))
+                     "cwd is workspace", "job env sees the workspace", "temp exists", "files exist",
+                     "ctx step Linux false"}))
       << rec.All();
   // The runner's own lines: the script shown as GitHub shows it.
   EXPECT_TRUE(rec.Has(LineKind::kCommand, "Run echo \"layers $A $B $C $N $R\"")) << rec.All();
@@ -695,6 +697,10 @@ runs:
         echo "message=${{ inputs.greeting }} ${{ inputs.who }}" >> "$GITHUB_OUTPUT"
     - shell: bash
       run: cat "${{ github.action_path }}/data.txt"
+    - shell: bash
+      env:
+        INNER: inner
+      run: echo "mood ${{ env.MOOD }} $MOOD $INNER"
 )yaml";
   options_.base_env["CAIRN_TEST_ACTION"] = action;
   use_run_job_ = true;
@@ -708,9 +714,13 @@ jobs:
       - run: mkdir -p .github/actions && cp -r "$CAIRN_TEST_ACTION" .github/actions/greet
       - id: greet
         uses: ./.github/actions/greet
+        env:
+          MOOD: happy
         with:
           who: ${{ github.actor }}
-      - run: echo "output ${{ steps.greet.outputs.message }}"
+      - run: echo "output ${{ steps.greet.outputs.message }} mood=${MOOD:-unset}"
+      - if: env.CAIRN
+        run: echo "env.CAIRN holds"
       - id: remote
         uses: someone/unknown-action@v1
 )",
@@ -718,7 +728,8 @@ jobs:
   EXPECT_EQ(r.conclusion, Conclusion::kFailure);
   EXPECT_EQ(rec.Output(),
             (std::vector<std::string>{"Hello, mona from greet", "data next to the action",
-                                      "output Hello mona"}))
+                                      "mood happy happy inner", "output Hello mona mood=unset",
+                                      "env.CAIRN holds"}))
       << rec.All();
   EXPECT_EQ(StepNamed(r, "greet").outputs.at("message"), "Hello mona");
   // Any other action: the error names the built-ins and how to vendor one.
