@@ -2,7 +2,6 @@
 #include "workflow/step_io.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <array>
 

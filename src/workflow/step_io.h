@@ -3,6 +3,7 @@
 // workflow commands on its output lines (::add-mask::, ::error::, ::group::, ...), and the
 // shells' command lines (gha.md 7.1-7.3).
 //
+// Implemented in step_io.cc (file and workflow commands) and shell.cc (shells).
 // The parsers are pure functions. A CommandProcessor holds one step's command state
 // (stop-commands, echo) and is used by one thread.
 #pragma once
