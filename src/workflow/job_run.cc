@@ -220,6 +220,7 @@ core::Result<JobResult> RunJobWith(const JobContext& ctx, RunObserver& observer,
   const RunOptions& options = *ctx.options;
   JobState job(ctx, observer, resolve);
   job.masker = options.masker ? options.masker : std::make_shared<core::SecretMasker>();
+  for (const auto& [name, value] : ctx.secrets) job.masker->Add(value);  // idempotent
 
   std::string temp_root = options.dirs.temp_root.empty() ? "/tmp" : options.dirs.temp_root;
   CAIRN_RETURN_IF_ERROR(sys::NewPosixEnv()->CreateDirs(temp_root));
