@@ -79,8 +79,8 @@ class Action {
   /// Post step (run at the job's end, in reverse order, when `post-if` holds; default
   /// always()). Actions without one return nullopt from PostIf.
   virtual std::optional<std::string> PostIf() const { return std::nullopt; }
-  virtual core::Result<Conclusion> Post(StepHost& host,
-                                        const std::map<std::string, std::string>& inputs) {
+  virtual core::Result<Conclusion> Post(StepHost& /*host*/,
+                                        const std::map<std::string, std::string>& /*inputs*/) {
     return Conclusion::kSuccess;
   }
 };

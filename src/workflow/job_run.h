@@ -40,6 +40,9 @@ struct JobContext {
 
 /// Runs the job's steps (see the file comment). The Status fails only for a runner fault (no
 /// temp dir); a failing step gives a JobResult with conclusion kFailure and the reason.
+/// Calls observer.JobStarted first and observer.JobFinished (with the job's masked
+/// GITHUB_STEP_SUMMARY) last (neither when it returns an error Status); job-level lines use
+/// step index -1.
 core::Result<JobResult> RunJob(const JobContext& job, RunObserver& observer);
 
 }  // namespace cairn::workflow

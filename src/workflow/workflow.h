@@ -5,6 +5,7 @@
 // Each part has its own header, included here; include this one.
 #pragma once
 
+#include "workflow/artifacts.h"
 #include "workflow/cron.h"
 #include "workflow/event.h"
 #include "workflow/github_context.h"
