@@ -136,9 +136,8 @@ class ConcurrencyGroups {
   };
 
   /// Enters `group` (case-insensitive), waiting for the running holder. `holder` is requested
-  /// to stop when a later entrant cancels in progress. CANCELLED-like outcome: returns
-  /// ABORTED with the reason when replaced by a newer pending entrant or when `wait_stop` is
-  /// requested while waiting.
+  /// to stop when a later entrant cancels in progress. CANCELLED with the reason when replaced
+  /// by a newer pending entrant, or when `wait_stop` is requested while waiting.
   core::Result<Hold> Enter(std::string_view group, bool cancel_in_progress, std::stop_source holder,
                            std::stop_token wait_stop);
 
