@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/strings.h"
 #include "sys/env.h"
 #include "sys/temp_dir.h"
 #include "workflow/github_context.h"
@@ -147,9 +148,31 @@ core::Result<RunResult> RunWorkflowWith(const Workflow& workflow, const Event& e
   shared.vars = expr::Value::Object(std::move(vars));
 
   core::Result<expr::Contexts> event_contexts = EventContexts(workflow.triggers, event, gh);
+  if (!event_contexts.ok()) return event_contexts.status();
   expr::Value inputs = expr::Value::Object({});
-  if (event_contexts.ok() && event_contexts->Find("inputs") != nullptr) {
-    inputs = *event_contexts->Find("inputs");
+  if (const expr::Value* given = event_contexts->Find("inputs")) inputs = *given;
+
+  // What can be refused before the run starts: --job names, the workflow's concurrency keys.
+  for (const std::string& id : options.only_jobs) {
+    if (workflow.FindJob(id) == nullptr) {
+      std::vector<std::string> ids;
+      for (const Job& job : workflow.jobs) ids.push_back(job.id);
+      return core::Status::InvalidArgument("--job '" + id + "': " + workflow.file +
+                                           " has no such job; expected one of " +
+                                           core::Join(ids, ", "));
+    }
+  }
+  std::optional<std::string> run_group_name;
+  bool run_group_cancels = false;
+  if (workflow.concurrency) {
+    expr::Contexts contexts;
+    contexts.Set("github", shared.github);
+    contexts.Set("inputs", inputs);
+    contexts.Set("vars", shared.vars);
+    CAIRN_ASSIGN_OR_RETURN(expr::Value group, EvalTemplate(workflow.concurrency->group, contexts));
+    CAIRN_ASSIGN_OR_RETURN(run_group_cancels,
+                           EvalBool(workflow.concurrency->cancel_in_progress, false, contexts));
+    run_group_name = group.ToString();
   }
 
   observer.RunStarted(workflow, event);
@@ -158,16 +181,9 @@ core::Result<RunResult> RunWorkflowWith(const Workflow& workflow, const Event& e
   // Workflow-level concurrency: the whole run waits for (or cancels) the group's holder.
   std::optional<ConcurrencyGroups::Hold> run_group;
   bool run_refused = false;
-  if (workflow.concurrency) {
-    expr::Contexts contexts;
-    contexts.Set("github", shared.github);
-    contexts.Set("inputs", inputs);
-    contexts.Set("vars", shared.vars);
-    CAIRN_ASSIGN_OR_RETURN(expr::Value group, EvalTemplate(workflow.concurrency->group, contexts));
-    CAIRN_ASSIGN_OR_RETURN(bool cancel,
-                           EvalBool(workflow.concurrency->cancel_in_progress, false, contexts));
+  if (run_group_name) {
     core::Result<ConcurrencyGroups::Hold> hold = shared.groups->Enter(
-        group.ToString(), cancel, shared.run_stop, shared.run_stop.get_token());
+        *run_group_name, run_group_cancels, shared.run_stop, shared.run_stop.get_token());
     if (hold.ok()) {
       run_group.emplace(std::move(*hold));
     } else if (hold.status().code() == core::Code::kCancelled) {

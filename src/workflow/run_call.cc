@@ -62,7 +62,7 @@ expr::Value ZeroOf(const CallInput& input) {
 
 JobResult WorkflowRun::RunCall(const Job& job, const JobRef& ref, const expr::Contexts& contexts,
                                const std::map<std::string, std::string>& secrets,
-                               std::stop_token /*stop*/) {
+                               std::stop_token stop) {
   JobResult result;
   result.job_id = job.id;
   result.display_name = ref.display_name;
@@ -135,7 +135,7 @@ JobResult WorkflowRun::RunCall(const Job& job, const JobRef& ref, const expr::Co
   // The nested jobs.
   expr::Value inputs_value = expr::Value::Object(inputs);
   WorkflowRun nested(shared_, *called, ref.display_name + " / ", depth_ + 1, inputs_value,
-                     std::move(called_secrets));
+                     std::move(called_secrets), stop);
   core::Status status = nested.Run({});
   if (!status.ok()) return fail(status.message());
   std::map<std::string, JobOutcome> outcomes = nested.Outcomes();

@@ -41,13 +41,15 @@ bool WrittenWithStatusFunction(const ConditionValue& condition) {
 }  // namespace
 
 WorkflowRun::WorkflowRun(RunShared& shared, const Workflow& workflow, std::string prefix, int depth,
-                         expr::Value inputs, std::map<std::string, std::string> secrets)
+                         expr::Value inputs, std::map<std::string, std::string> secrets,
+                         std::stop_token outer_stop)
     : shared_(shared),
       workflow_(workflow),
       prefix_(std::move(prefix)),
       depth_(depth),
       inputs_(std::move(inputs)),
-      secrets_(std::move(secrets)) {}
+      secrets_(std::move(secrets)),
+      outer_stop_(std::move(outer_stop)) {}
 
 core::Status WorkflowRun::Run(const std::vector<std::string>& only_jobs) {
   // The jobs selected, and what they need, transitively.

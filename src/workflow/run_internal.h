@@ -136,9 +136,8 @@ class ConcurrencyGroups {
   };
 
   /// Enters `group` (case-insensitive), waiting for the running holder. `holder` is requested
-  /// to stop when a later entrant cancels in progress. CANCELLED-like outcome: returns
-  /// ABORTED with the reason when replaced by a newer pending entrant or when `wait_stop` is
-  /// requested while waiting.
+  /// to stop when a later entrant cancels in progress. CANCELLED with the reason when replaced
+  /// by a newer pending entrant, or when `wait_stop` is requested while waiting.
   core::Result<Hold> Enter(std::string_view group, bool cancel_in_progress, std::stop_source holder,
                            std::stop_token wait_stop);
 
@@ -201,8 +200,10 @@ struct JobOutcome {
 class WorkflowRun {
  public:
   /// `prefix`: "" at the top, "caller / " for a called workflow's jobs.
+  /// `outer_stop`: the calling job's stop token, for a called workflow (its jobs stop with it).
   WorkflowRun(RunShared& shared, const Workflow& workflow, std::string prefix, int depth,
-              expr::Value inputs, std::map<std::string, std::string> secrets);
+              expr::Value inputs, std::map<std::string, std::string> secrets,
+              std::stop_token outer_stop = {});
 
   /// Runs the jobs in `only_jobs` (and what they need) or all. Errors: an unknown job id, a
   /// cycle. Job failures are outcomes.
@@ -238,6 +239,7 @@ class WorkflowRun {
   int depth_;
   expr::Value inputs_;
   std::map<std::string, std::string> secrets_;
+  std::stop_token outer_stop_;
 
   dag::Graph graph_;
   std::vector<const Job*> jobs_;                 // by node

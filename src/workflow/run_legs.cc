@@ -89,7 +89,8 @@ struct WorkflowRun::Leg {
   expr::Contexts contexts;  // github, needs, vars, inputs, matrix, strategy
   bool continue_on_error = false;
   std::stop_source stop;  // this leg: requested by the run (unless it started after a
-                          // cancel) and by fail-fast
+                          // cancel), by fail-fast, and by the job calling this workflow
+  std::mutex stop_mu;     // guards replacing `stop` against the links requesting it
   std::vector<std::unique_ptr<std::stop_callback<std::function<void()>>>> links;
   std::stop_source* matrix_stop = nullptr;
   bool fail_fast = false;         // a failure (not continue-on-error) requests matrix_stop
@@ -177,13 +178,17 @@ JobOutcome WorkflowRun::RunLegs(const Job& job, const expr::Contexts& base, bool
     leg->fail_fast = fail_fast && has_matrix;
     leg->holds = holds;
     leg->max_parallel = max_slots.get();
-    std::stop_source* own = &leg->stop;
-    leg->links.push_back(std::make_unique<std::stop_callback<std::function<void()>>>(
-        matrix_stop.get_token(), [own] { own->request_stop(); }));
-    if (!after_cancel) {
-      leg->links.push_back(std::make_unique<std::stop_callback<std::function<void()>>>(
-          shared_.run_stop.get_token(), [own] { own->request_stop(); }));
-    }
+    Leg* own = leg.get();
+    auto link = [own](std::stop_token token) {
+      own->links.push_back(
+          std::make_unique<std::stop_callback<std::function<void()>>>(std::move(token), [own] {
+            std::lock_guard lock(own->stop_mu);
+            own->stop.request_stop();
+          }));
+    };
+    link(matrix_stop.get_token());
+    if (!after_cancel) link(shared_.run_stop.get_token());
+    if (outer_stop_.stop_possible()) link(outer_stop_);
     all.push_back(std::move(leg));
   }
 
@@ -308,8 +313,13 @@ void WorkflowRun::RunLeg(const Job& job, Leg& leg) {
       leg.holds()) {
     // The run was cancelled while this leg was queued, but its `if:` (always(), cancelled())
     // still holds: it runs, no longer tied to the run's stop (only fail-fast stops it).
-    leg.stop = std::stop_source();
-    if (leg.matrix_stop->stop_requested()) leg.stop.request_stop();
+    {
+      std::lock_guard lock(leg.stop_mu);
+      leg.stop = std::stop_source();
+      if (leg.matrix_stop->stop_requested() || outer_stop_.stop_requested()) {
+        leg.stop.request_stop();
+      }
+    }
     got_slot = shared_.slots->Acquire(leg.stop.get_token());
   }
   if (!got_slot) return never_started(Conclusion::kCancelled, cancel_reason());

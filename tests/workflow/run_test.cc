@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -661,6 +662,32 @@ TEST_F(RunTest, ConcurrencyCancelInProgress) {
   EXPECT_EQ(r.conclusion, Conclusion::kSuccess);
 }
 
+TEST_F(RunTest, ConcurrencyNewerPendingReplacesOlderPending) {
+  Workflow wf = Wf(R"Y(
+  a: {runs-on: ubuntu-latest, concurrency: g, steps: [{run: x}]}
+  b: {runs-on: ubuntu-latest, concurrency: g, steps: [{run: x}]}
+  c: {runs-on: ubuntu-latest, concurrency: g, steps: [{run: x}]}
+)Y");
+  Fake fake;
+  fake.behave = [](const JobContext&) {
+    std::this_thread::sleep_for(200ms);
+    return JobResult{};
+  };
+  RunResult r = Run(wf, fake);
+  ASSERT_EQ(r.jobs.size(), 3u);
+  int cancelled = 0;
+  for (const JobResult& j : r.jobs) {
+    if (j.conclusion == Conclusion::kCancelled) {
+      ++cancelled;
+      EXPECT_NE(j.reason.find("a newer job is pending in concurrency group 'g'"),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(cancelled, 1);
+  EXPECT_EQ(fake.ran.size(), 2u);
+  EXPECT_EQ(fake.max_running, 1);
+}
+
 TEST_F(RunTest, ConcurrencyGroupSerializesJobs) {
   Workflow wf = Wf(R"Y(
   a: {runs-on: ubuntu-latest, concurrency: one, steps: [{run: x}]}
@@ -703,6 +730,74 @@ jobs:
   t1.join();
   t2.join();
   EXPECT_EQ(max_running.load(), 1);
+}
+
+TEST_F(RunTest, WorkflowConcurrencyCancelInProgressCancelsTheOtherRun) {
+  Workflow wf = testing::Parsed(R"Y(on: push
+concurrency: {group: deploy, cancel-in-progress: true}
+jobs:
+  a: {runs-on: ubuntu-latest, steps: [{run: x}]}
+)Y");
+  std::atomic<int> calls{0};
+  std::atomic<bool> first_started{false};
+  auto runner = [&](const JobContext& ctx, RunObserver&) -> core::Result<JobResult> {
+    if (calls.fetch_add(1) == 0) {
+      first_started = true;
+      return WaitForStop(ctx, 5s);
+    }
+    return JobResult{};
+  };
+  std::optional<core::Result<RunResult>> first, second;
+  std::thread t1([&] {
+    Recorder rec;
+    first.emplace(RunWorkflowWith(wf, event_, options_, rec, runner));
+  });
+  while (!first_started) std::this_thread::sleep_for(5ms);
+  auto start = std::chrono::steady_clock::now();
+  std::thread t2([&] {
+    Recorder rec;
+    second.emplace(RunWorkflowWith(wf, event_, options_, rec, runner));
+  });
+  t1.join();
+  t2.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  ASSERT_TRUE(first && first->ok() && second && second->ok());
+  EXPECT_EQ((*first)->conclusion, Conclusion::kCancelled);
+  EXPECT_EQ((*second)->conclusion, Conclusion::kSuccess);
+}
+
+TEST_F(RunTest, FailFastOfACallingMatrixStopsTheCalledJobs) {
+  ParseOptions parse;
+  parse.workflows["./.github/workflows/called.yml"] = R"Y(
+on:
+  workflow_call:
+    inputs: {n: {type: number, required: true}}
+jobs:
+  inner: {runs-on: ubuntu-latest, steps: [{run: x}]}
+)Y";
+  core::Result<Workflow> wf = ParseWorkflow(R"Y(on: push
+jobs:
+  call:
+    strategy: {matrix: {n: [1, 2]}}
+    uses: ./.github/workflows/called.yml
+    with: {n: "${{ matrix.n }}"}
+)Y",
+                                            "ci.yml", parse);
+  ASSERT_TRUE(wf.ok()) << wf.status().ToString();
+  Fake fake;
+  fake.behave = [&](const JobContext& ctx) {
+    if (Eval(ctx, "inputs.n") == "1") {
+      std::this_thread::sleep_for(50ms);
+      return Failed();
+    }
+    return WaitForStop(ctx, 5s);
+  };
+  auto start = std::chrono::steady_clock::now();
+  RunResult r = Run(*wf, fake);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+  EXPECT_EQ(r.conclusion, Conclusion::kFailure);
+  EXPECT_EQ(Of(r, "call (1) / inner"), Conclusion::kFailure);
+  EXPECT_EQ(Of(r, "call (2) / inner"), Conclusion::kCancelled);
 }
 
 TEST_F(RunTest, StopCancelsRunningAndQueuedJobsButRunsAlwaysJobs) {
