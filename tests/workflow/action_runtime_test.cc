@@ -104,6 +104,8 @@ inputs:
     default: World
   punctuation:
     required: true
+  repo:
+    default: ${{ github.repository }}
 outputs:
   greeting:
     description: the greeting
@@ -113,10 +115,10 @@ runs:
   steps:
     - id: say
       shell: bash
-      run: echo "text=Hello ${{ inputs.who }}${{ inputs.punctuation }}" >> "$GITHUB_OUTPUT"
+      run: echo "text=Hello ${{ inputs.who }}${{ inputs.punctuation }} from ${{ inputs.repo }}" >> "$GITHUB_OUTPUT"
 )");
   ASSERT_EQ(Main(*job, "./.github/actions/greet", {{"punctuation", "!"}}), Conclusion::kSuccess);
-  EXPECT_EQ(job->outputs["greeting"], "Hello World!");
+  EXPECT_EQ(job->outputs["greeting"], "Hello World! from octo/repo");
   EXPECT_EQ(job->ran_steps, 1);
 
   auto action = ResolveAction(Uses("./.github/actions/greet"), job->workspace());
