@@ -9,12 +9,13 @@ namespace cairn::cli {
 
 void RegisterWorkflowCommands(CLI::App& app, Context& ctx) {
   CLI::App* workflow = app.add_subcommand(
-      "workflow", "GitHub Actions workflows: check, explain, eval (`cairn workflow --help`)");
+      "workflow", "GitHub Actions workflows: run, check, explain, eval (`cairn workflow --help`)");
   workflow->require_subcommand(1);
   AddWorkflowEvalCommand(*workflow, ctx);
   AddWorkflowCheckCommand(*workflow, ctx);
   AddWorkflowListCommand(*workflow, ctx);
   AddWorkflowExplainCommand(*workflow, ctx);
+  AddWorkflowRunCommand(*workflow, ctx);
 }
 
 }  // namespace cairn::cli

@@ -10,5 +10,6 @@ void AddWorkflowEvalCommand(CLI::App& workflow, Context& ctx);
 void AddWorkflowCheckCommand(CLI::App& workflow, Context& ctx);
 void AddWorkflowListCommand(CLI::App& workflow, Context& ctx);
 void AddWorkflowExplainCommand(CLI::App& workflow, Context& ctx);
+void AddWorkflowRunCommand(CLI::App& workflow, Context& ctx);
 
 }  // namespace cairn::cli
