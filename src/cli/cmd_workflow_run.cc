@@ -195,7 +195,9 @@ core::Result<workflow::Conclusion> RunOne(Context& ctx, const RunCmdOptions& o,
                                           const std::string& file, const std::string& root,
                                           Prepared& settings, workflow::RunHistory& history,
                                           const StopOnSignal& stop, bool quiet_when_skipped) {
-  CAIRN_ASSIGN_OR_RETURN(workflow::Workflow wf, workflow::LoadWorkflowFile(file));
+  workflow::ParseOptions parse;
+  parse.repository_root = root;  // `uses: ./.github/workflows/x.yml` resolves from the root
+  CAIRN_ASSIGN_OR_RETURN(workflow::Workflow wf, workflow::LoadWorkflowFile(file, parse));
   CAIRN_ASSIGN_OR_RETURN(workflow::Event event, workflow::BuildEvent(o.event, root));
   std::string shown = file.starts_with(root + "/") ? file.substr(root.size() + 1) : file;
   workflow::TriggerDecision decision = workflow::Match(wf.triggers, event);
@@ -322,10 +324,14 @@ void AddWorkflowRunCommand(CLI::App& workflow, Context& ctx) {
                   "`name:`); default: the only one");
   AddEventOptions(*cmd, o->event);
   cmd->add_option("--secret", o->secrets,
-                  "A secret NAME=value, or NAME to take it from the environment (repeatable)");
-  cmd->add_option("--secret-file", o->secret_files, "A dotenv file of secrets (repeatable)");
-  cmd->add_option("--var", o->vars, "A configuration variable NAME=value (repeatable)");
-  cmd->add_option("--job,-J", o->jobs, "Run only this job and what it needs (repeatable)");
+                  "A secret NAME=value, or NAME to take it from the environment (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--secret-file", o->secret_files, "A dotenv file of secrets (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--var", o->vars, "A configuration variable NAME=value (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--job,-J", o->jobs, "Run only this job and what it needs (repeatable)")
+      ->allow_extra_args(false);
   cmd->add_option("-j,--parallel", o->parallel,
                   "Jobs running at once (default: .cairn/config.yaml, else the cores)");
   cmd->add_flag("--worktree", o->worktree,

@@ -16,10 +16,12 @@ void AddEventOptions(CLI::App& cmd, workflow::EventOptions& o) {
   cmd.add_option("--head", o.head, "pull_request: the head branch (default: the current one)");
   cmd.add_option("--number", o.number, "pull_request: the number (default 1)");
   cmd.add_option("--type", o.action, "The payload's action (pull_request default: synchronize)");
-  cmd.add_option("--input", o.inputs, "workflow_dispatch: an input, k=v (repeatable)");
+  cmd.add_option("--input", o.inputs, "workflow_dispatch: an input, k=v (repeatable)")
+      ->allow_extra_args(false);
   cmd.add_option("--event-path", o.event_path, "A full event payload (JSON), as GitHub writes it");
   cmd.add_option("--changed-files", o.changed_files,
                  "The changed paths, instead of asking git (comma-separated or repeated)")
+      ->allow_extra_args(false)
       ->delimiter(',')
       ->each([&o](const std::string&) { o.changed_files_given = true; });
 }
