@@ -63,7 +63,12 @@ core::Result<bool> EvalBool(const std::optional<LiteralOr<bool>>& value, bool fa
                             const expr::Contexts& contexts);
 core::Result<double> EvalNumber(const std::optional<LiteralOr<double>>& value, double fallback,
                                 const expr::Contexts& contexts);
-/// `value` with every string holding `${{ }}` replaced by the expression's value.
+/// `value` with every string holding `${{ }}` replaced by the expression's value, as GitHub's
+/// template evaluator does: a key holding `${{ }}` is evaluated to a string key; `${{ insert }}:
+/// <mapping or object expression>` merges that mapping's members into the enclosing one; a
+/// sequence item that is an expression evaluating to an array is replaced by its items. A key
+/// defined twice (case-insensitively) is an error. Whole numbers stay integers. Errors name the
+/// file:line:col of the value or key.
 core::Result<core::Value> EvalYaml(const core::Value& value, const expr::Contexts& contexts);
 /// An object with `members` set (replacing members of the same name, adding the others).
 expr::Value WithMembers(const expr::Value& object,
