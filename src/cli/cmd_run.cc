@@ -16,10 +16,13 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/workflow_commands.h"
 #include "core/json.h"
 #include "core/strings.h"
 #include "core/value.h"
+#include "workflow/artifacts.h"
 #include "workflow/history.h"
+#include "workflow/settings.h"
 
 namespace cairn::cli {
 namespace {
@@ -29,23 +32,9 @@ using workflow::RunHistory;
 using workflow::RunRecord;
 using workflow::StepRecord;
 
-constexpr int kDefaultRetentionDays = 90;
-
-// The .cairn directory of the repository containing `cwd`.
-core::Result<std::string> FindCairnDir(const std::string& cwd) {
-  std::filesystem::path dir(cwd);
-  while (true) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(dir / ".cairn", ec)) return (dir / ".cairn").string();
-    if (!dir.has_parent_path() || dir.parent_path() == dir) break;
-    dir = dir.parent_path();
-  }
-  return core::Status::NotFound("no .cairn/ here or above: run `cairn init`");
-}
-
 core::Result<std::unique_ptr<RunHistory>> OpenHistory(Context& ctx) {
-  CAIRN_ASSIGN_OR_RETURN(std::string cairn_dir, FindCairnDir(ctx.cwd));
-  return RunHistory::Open(cairn_dir, ctx.env);
+  CAIRN_ASSIGN_OR_RETURN(workflow::CairnLayout layout, workflow::FindCairnDir(ctx.cwd));
+  return RunHistory::Open(layout.dir, ctx.env);
 }
 
 // "850ms", "12s", "3m 05s", "2h 01m".
@@ -338,34 +327,39 @@ struct PruneCliOptions {
 };
 
 void RunPrune(Context& ctx, const PruneCliOptions& o) {
-  auto history = OpenHistory(ctx);
-  if (!history.ok()) {
-    ctx.status = history.status();
-    return;
-  }
-  workflow::PruneOptions options;
-  options.days = o.days.value_or(kDefaultRetentionDays);
-  options.keep = o.keep;
-  auto removed = (*history)->Prune(options);
-  if (!removed.ok()) {
-    ctx.status = removed.status();
-    return;
-  }
-  std::vector<std::string> ids;
-  for (int64_t id : *removed) ids.push_back(std::to_string(id));
-  if (ids.empty()) {
-    fmt::print(ctx.out, "no run to remove\n");
-  } else {
-    fmt::print(ctx.out, "removed {} run{} ({})\n", ids.size(), ids.size() == 1 ? "" : "s",
-               core::Join(ids, ", "));
-  }
+  ctx.status = [&]() -> core::Status {
+    CAIRN_ASSIGN_OR_RETURN(workflow::CairnLayout layout, workflow::FindCairnDir(ctx.cwd));
+    CAIRN_ASSIGN_OR_RETURN(workflow::RunnerConfig config,
+                           workflow::LoadRunnerConfig(ctx.env, layout));
+    CAIRN_ASSIGN_OR_RETURN(auto history, RunHistory::Open(layout.dir, ctx.env));
+    workflow::PruneOptions options;
+    options.days = o.days.value_or(config.artifact_retention_days);
+    options.keep = o.keep;
+    if (!options.keep && config.history_keep > 0) options.keep = config.history_keep;
+    CAIRN_ASSIGN_OR_RETURN(std::vector<int64_t> removed, history->Prune(options));
+    std::vector<std::string> ids;
+    for (int64_t id : removed) ids.push_back(std::to_string(id));
+    if (ids.empty()) {
+      fmt::print(ctx.out, "no run to remove\n");
+    } else {
+      fmt::print(ctx.out, "removed {} run{} ({})\n", ids.size(), ids.size() == 1 ? "" : "s",
+                 core::Join(ids, ", "));
+    }
+    // Artifacts expire by their own retention-days.
+    CAIRN_ASSIGN_OR_RETURN(int expired, workflow::PruneArtifacts(layout.Artifacts(),
+                                                                 std::chrono::system_clock::now()));
+    if (expired > 0) {
+      fmt::print(ctx.out, "removed {} expired artifact{}\n", expired, expired == 1 ? "" : "s");
+    }
+    return core::Status::Ok();
+  }();
 }
 
 }  // namespace
 
 void RegisterRunCommands(CLI::App& app, Context& ctx) {
   CLI::App* run = app.add_subcommand(
-      "run", "The history of workflow runs: list, view, prune (`cairn run --help`)");
+      "run", "The history of workflow runs: list, view, rerun, prune (`cairn run --help`)");
   run->require_subcommand(1);
 
   auto lo = std::make_shared<ListOptions>();
@@ -391,11 +385,12 @@ void RegisterRunCommands(CLI::App& app, Context& ctx) {
   prune
       ->add_option(
           "--days", po->days,
-          fmt::format("Remove runs older than this many days (default {})", kDefaultRetentionDays))
+          "Remove runs older than this many days (default: .cairn/config.yaml's retention, 90)")
       ->check(CLI::NonNegativeNumber);
   prune->add_option("--keep", po->keep, "Keep only this many of the newest runs")
       ->check(CLI::NonNegativeNumber);
   prune->callback([&ctx, po] { RunPrune(ctx, *po); });
+  AddRunRerunCommand(*run, ctx);
 }
 
 }  // namespace cairn::cli

@@ -313,6 +313,77 @@ core::Status RunWorkflowCommand(Context& ctx, const RunCmdOptions& o) {
   return core::Status::Ok();
 }
 
+struct RerunOptions {
+  int64_t id = 0;
+  bool failed = false;
+};
+
+// The event options a run was started with (EventOptionsJson's form).
+workflow::EventOptions EventOptionsFromJson(const core::Value& v) {
+  workflow::EventOptions e;
+  auto str = [&v](const char* key, std::string* out) {
+    const core::Value* f = v.Find(key);
+    if (f != nullptr && f->is_string()) *out = f->AsString();
+  };
+  str("event", &e.name);
+  str("ref", &e.ref);
+  str("sha", &e.sha);
+  str("before", &e.before);
+  str("base", &e.base);
+  str("head", &e.head);
+  str("type", &e.action);
+  str("event_path", &e.event_path);
+  if (const core::Value* n = v.Find("number"); n != nullptr && n->AsInt64())
+    e.number = *n->AsInt64();
+  if (const core::Value* inputs = v.Find("inputs")) {
+    for (const core::Value& i : inputs->items()) e.inputs.push_back(i.AsString());
+  }
+  if (const core::Value* files = v.Find("changed_files")) {
+    e.changed_files_given = true;
+    for (const core::Value& f : files->items()) e.changed_files.push_back(f.AsString());
+  }
+  return e;
+}
+
+// `cairn run rerun ID [--failed]`: the same workflow, event and options again (a push at the
+// same commit); --failed runs only the jobs that failed (and what they need).
+core::Status Rerun(Context& ctx, const RerunOptions& r) {
+  CAIRN_ASSIGN_OR_RETURN(workflow::CairnLayout layout, workflow::FindCairnDir(ctx.cwd));
+  workflow::RunRecord record;
+  {
+    CAIRN_ASSIGN_OR_RETURN(auto history, workflow::RunHistory::Open(layout.dir, ctx.env));
+    CAIRN_ASSIGN_OR_RETURN(record, history->Get(r.id));
+  }
+  RunCmdOptions o;
+  o.target = core::JoinPath(layout.root, record.request.workflow_file);
+  CAIRN_ASSIGN_OR_RETURN(core::Value event,
+                         core::ParseJson(record.request.event_options_json, "run's event"));
+  o.event = EventOptionsFromJson(event);
+  if (o.event.name == "push" && o.event.sha.empty()) o.event.sha = record.request.sha;
+  if (o.event.name == "push" && o.event.ref.empty()) o.event.ref = record.request.ref;
+  o.jobs = record.request.only_jobs;
+  o.worktree = record.request.worktree;
+  o.force = true;  // it ran before; the trigger is not asked again
+  if (r.failed) {
+    std::vector<std::string> failed;
+    for (const workflow::JobRecord& job : record.jobs) {
+      bool is_failed = job.conclusion == "failure" || job.conclusion == "cancelled";
+      std::string id = job.job_id.substr(0, job.job_id.find(" / "));  // a called workflow's caller
+      if (is_failed && std::find(failed.begin(), failed.end(), id) == failed.end()) {
+        failed.push_back(id);
+      }
+    }
+    if (failed.empty()) {
+      fmt::print(ctx.out, "run {} has no failed job: nothing to run again\n", r.id);
+      return core::Status::Ok();
+    }
+    o.jobs = failed;
+  }
+  fmt::print(ctx.out, "running run {} again ({}{})\n", r.id, record.request.workflow_file,
+             o.jobs.empty() ? "" : ", jobs " + core::Join(o.jobs, ", "));
+  return RunWorkflowCommand(ctx, o);
+}
+
 }  // namespace
 
 void AddWorkflowRunCommand(CLI::App& workflow, Context& ctx) {
@@ -342,6 +413,18 @@ void AddWorkflowRunCommand(CLI::App& workflow, Context& ctx) {
                 "Run every workflow of .github/workflows that the event triggers");
   cmd->add_flag("-v,--verbose", o->verbose, "Show ::debug:: lines");
   cmd->callback([&ctx, o] { ctx.status = RunWorkflowCommand(ctx, *o); });
+}
+
+}  // namespace cairn::cli
+
+namespace cairn::cli {
+
+void AddRunRerunCommand(CLI::App& run, Context& ctx) {
+  auto r = std::make_shared<RerunOptions>();
+  CLI::App* cmd = run.add_subcommand("rerun", "Run a recorded run's workflow again, same event");
+  cmd->add_option("id", r->id, "The run's id (`cairn run list`)")->required();
+  cmd->add_flag("--failed", r->failed, "Only the jobs that failed or were cancelled");
+  cmd->callback([&ctx, r] { ctx.status = Rerun(ctx, *r); });
 }
 
 }  // namespace cairn::cli

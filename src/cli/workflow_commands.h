@@ -12,4 +12,7 @@ void AddWorkflowListCommand(CLI::App& workflow, Context& ctx);
 void AddWorkflowExplainCommand(CLI::App& workflow, Context& ctx);
 void AddWorkflowRunCommand(CLI::App& workflow, Context& ctx);
 
+/// `cairn run rerun ID [--failed]`, added to `cairn run` (it runs workflows as `workflow run`).
+void AddRunRerunCommand(CLI::App& run, Context& ctx);
+
 }  // namespace cairn::cli
