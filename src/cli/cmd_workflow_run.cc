@@ -153,13 +153,20 @@ core::Result<std::vector<std::string>> ResolveTargets(const RunCmdOptions& o,
     std::string stem = base.substr(0, base.rfind('.'));
     if (base == o.target || stem == o.target) return std::vector<std::string>{file};
   }
+  std::vector<std::string> unreadable;
   for (const std::string& file : all) {
     auto wf = workflow::LoadWorkflowFile(file);
+    if (!wf.ok()) unreadable.push_back(file);
     if (wf.ok() && wf->name && wf->name->value.text() == o.target) {
       return std::vector<std::string>{file};
     }
   }
-  return UsageError(fmt::format("no workflow file or name '{}'", o.target),
+  std::string also;
+  if (!unreadable.empty()) {
+    also = fmt::format(" (and {} could not be parsed: `cairn workflow check` says why)",
+                       core::Join(unreadable, ", "));
+  }
+  return UsageError(fmt::format("no workflow file or name '{}'{}", o.target, also),
                     "cairn workflow list shows the workflows of this repository");
 }
 
