@@ -224,20 +224,6 @@ core::Result<std::unique_ptr<RunHistory>> RunHistory::Open(std::string_view cair
   return std::unique_ptr<RunHistory>(new RunHistory(env, std::move(dir), std::move(conn)));
 }
 
-std::string_view RunHistory::ConclusionWord(Conclusion c) {
-  switch (c) {
-    case Conclusion::kSuccess:
-      return "success";
-    case Conclusion::kFailure:
-      return "failure";
-    case Conclusion::kCancelled:
-      return "cancelled";
-    case Conclusion::kSkipped:
-      return "skipped";
-  }
-  return "failure";
-}
-
 int64_t RunHistory::NowMs() const { return env_.NowMicros() / 1000; }
 
 std::string RunHistory::RunDir(int64_t id) const {
@@ -327,7 +313,7 @@ core::Result<BegunRun> RunHistory::BeginRun(const RunRequest& request) {
 core::Status RunHistory::FinishRun(int64_t id, Conclusion conclusion, std::string_view reason) {
   std::lock_guard lock(mu_);
   int64_t now = NowMs();
-  std::string name(ConclusionWord(conclusion));
+  std::string name(ConclusionName(conclusion));
   return db::InTransaction(*conn_, [&]() -> core::Status {
     CAIRN_ASSIGN_OR_RETURN(
         db::Statement run,

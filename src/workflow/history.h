@@ -156,9 +156,6 @@ class RunHistory {
   friend class HistoryRecorder;
   RunHistory(sys::Env& env, std::string cairn_dir, std::unique_ptr<db::Connection> conn);
   int64_t NowMs() const;
-  /// ConclusionName's words (defined here too: run.cc, which defines that, is not a
-  /// dependency of the history).
-  static std::string_view ConclusionWord(Conclusion c);
   core::Status MarkInterruptedLocked();
   core::Status JobStartedLocked(int64_t run, const JobRecord& job);
   core::Status JobFinishedLocked(int64_t run, const JobRecord& job);

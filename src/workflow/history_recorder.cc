@@ -129,8 +129,8 @@ void HistoryRecorder::StepFinished(const JobRef& job, int index, const StepResul
   step.index = index;
   step.id = result.id;
   step.display_name = Masked(result.display_name);
-  step.outcome = RunHistory::ConclusionWord(result.outcome);
-  step.conclusion = RunHistory::ConclusionWord(result.conclusion);
+  step.outcome = ConclusionName(result.outcome);
+  step.conclusion = ConclusionName(result.conclusion);
   step.reason = Masked(result.reason);
   step.finished_ms = history_.NowMs();
   auto started = state.step_started_ms.find(index);
@@ -152,7 +152,7 @@ void HistoryRecorder::JobFinished(const JobRef& job, const JobResult& result,
   JobRecord record;
   record.job_id = job.job_id;
   record.display_name = job.display_name;
-  record.conclusion = RunHistory::ConclusionWord(result.conclusion);
+  record.conclusion = ConclusionName(result.conclusion);
   record.reason = Masked(result.reason);
   record.started_ms = state.started_ms;
   record.finished_ms = history_.NowMs();

@@ -17,21 +17,6 @@ core::Value Field(std::string_view title, std::string_view value, bool short_fie
   return f;
 }
 
-// As ConclusionName (run.cc), kept here so notifications need nothing of the runner.
-std::string_view Outcome(Conclusion c) {
-  switch (c) {
-    case Conclusion::kSuccess:
-      return "success";
-    case Conclusion::kFailure:
-      return "failure";
-    case Conclusion::kCancelled:
-      return "cancelled";
-    case Conclusion::kSkipped:
-      return "skipped";
-  }
-  return "unknown";
-}
-
 std::string ShortSha(std::string_view sha) { return std::string(sha.substr(0, 7)); }
 
 std::string RefName(std::string_view ref) {
@@ -53,7 +38,7 @@ core::Value BuildNotification(const RunNotice& notice, const core::SecretMasker*
     return masker != nullptr ? masker->Mask(s) : std::string(s);
   };
   Conclusion conclusion = notice.result ? notice.result->conclusion : Conclusion::kSuccess;
-  std::string outcome(Outcome(conclusion));
+  std::string outcome(ConclusionName(conclusion));
 
   // The first job that failed (in the order they finished), and its first failed step.
   const JobResult* failed_job = nullptr;

@@ -20,20 +20,6 @@
 
 namespace cairn::workflow {
 
-std::string_view ConclusionName(Conclusion c) {
-  switch (c) {
-    case Conclusion::kSuccess:
-      return "success";
-    case Conclusion::kFailure:
-      return "failure";
-    case Conclusion::kCancelled:
-      return "cancelled";
-    case Conclusion::kSkipped:
-      return "skipped";
-  }
-  return "failure";
-}
-
 void FanOutObserver::RunStarted(const Workflow& w, const Event& e) {
   for (RunObserver* o : observers_) o->RunStarted(w, e);
 }

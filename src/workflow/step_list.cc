@@ -25,20 +25,6 @@ Value StringMap(const std::map<std::string, std::string>& map) {
 
 std::string Location(const core::Location& location) { return location.ToString(); }
 
-std::string ResultName(Conclusion c) {
-  switch (c) {
-    case Conclusion::kSuccess:
-      return "success";
-    case Conclusion::kFailure:
-      return "failure";
-    case Conclusion::kCancelled:
-      return "cancelled";
-    case Conclusion::kSkipped:
-      return "skipped";
-  }
-  return "failure";
-}
-
 std::string FirstLine(std::string_view text) {
   std::vector<std::string_view> lines = core::SplitLines(text);
   return lines.empty() ? "" : std::string(core::TrimRight(lines[0]));
@@ -69,9 +55,10 @@ Value StepsScope::ToValue() const {
 
 void StepsScope::Record(const std::string& id, const StepResult& result) {
   entries.emplace_back(
-      id, Value::Object({{"outputs", StringMap(result.outputs)},
-                         {"outcome", Value::String(ResultName(result.outcome))},
-                         {"conclusion", Value::String(ResultName(result.conclusion))}}));
+      id, Value::Object(
+              {{"outputs", StringMap(result.outputs)},
+               {"outcome", Value::String(std::string(ConclusionName(result.outcome)))},
+               {"conclusion", Value::String(std::string(ConclusionName(result.conclusion)))}}));
 }
 
 expr::Contexts StepContexts(JobState& job, const StepsScope& scope,
