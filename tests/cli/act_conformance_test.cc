@@ -58,6 +58,9 @@ std::string SkipReason(const std::string& dir, const std::string& text, const st
   if (has("shell: pwsh") || has("shell: powershell") || dir == "shells/pwsh") {
     if (std::system("command -v pwsh >/dev/null 2>&1") != 0) return "needs pwsh (not installed)";
   }
+  if (has("shell: python") && std::system("command -v python >/dev/null 2>&1") != 0) {
+    return "needs python on PATH (not installed)";
+  }
   // JavaScript actions whose code the fixture set did not copy (its README says so).
   for (const char* field : {"main: ", "pre: ", "post: "}) {
     size_t at = 0;
