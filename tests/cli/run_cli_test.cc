@@ -190,7 +190,8 @@ TEST_F(RunCliTest, PruneRemovesOldRunsAndTheirLogs) {
 TEST_F(RunCliTest, OutsideARepositoryWithCairnItSaysToInit) {
   Ran r = Sh("mkdir -p elsewhere && cd elsewhere && cairn run list", scratch_->path(), true);
   EXPECT_EQ(r.rc, 1) << r.out;
-  EXPECT_NE(r.out.find("no .cairn/ here or above: run `cairn init`"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no .cairn directory in"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("run `cairn init`"), std::string::npos) << r.out;
 }
 
 }  // namespace
