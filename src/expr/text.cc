@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/utf8.h"
 #include "expr/internal.h"
 
 namespace cairn::expr::internal {
@@ -177,23 +178,7 @@ uint32_t UpperCp(uint32_t c) {
   return c;
 }
 
-void Encode(uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
+void Encode(uint32_t cp, std::string& out) { core::AppendUtf8(static_cast<char32_t>(cp), &out); }
 
 }  // namespace
 
