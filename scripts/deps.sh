@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# scripts/deps.sh build|test
-# Installs what building (and, with `test`, testing) cairn needs, idempotently: asks apt
-# only for the Debian packages that are missing, and npm only when tests/package-lock.json
-# changed since the last install. Nothing is downloaded when everything is present.
+# scripts/deps.sh build|test|bench
+# Installs what building (with `test`, also testing; with `bench`, also benchmarking) cairn
+# needs, idempotently: asks apt only for the Debian packages that are missing, and npm only
+# when tests/package-lock.json changed since the last install. Nothing is downloaded when everything is present.
 #   Debian packages: scripts/packages/apt-build.txt (+ apt-test.txt)
 #   npm packages (test): tests/package.json, pinned by tests/package-lock.json, installed in
 #   tests/node_modules with Node.js >= 20 (.deps/bin/node: the system's node when it is new
@@ -17,7 +17,8 @@ sudo=()
 [ "$(id -u)" -eq 0 ] || sudo=(sudo)
 
 lists=("$here/packages/apt-build.txt")
-[ "$what" = test ] && lists+=("$here/packages/apt-test.txt")
+[ "$what" = build ] || lists+=("$here/packages/apt-test.txt")
+[ "$what" = bench ] && lists+=("$here/packages/apt-bench.txt")
 
 missing=()
 for pkg in $(grep -hv '^\s*#' "${lists[@]}"); do
@@ -27,7 +28,7 @@ done
 # Node.js and npm: any node >= 20 with its npm will do; otherwise Debian's (18), which
 # then fetches Node 20 below.
 node_major() { "$1" -e 'process.stdout.write(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
-if [ "$what" = test ] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
+if [ "$what" != build ] && ! { command -v node >/dev/null && command -v npm >/dev/null; }; then
   missing+=(nodejs npm)
 fi
 
@@ -38,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-[ "$what" = test ] || exit 0
+[ "$what" = build ] && exit 0
 
 # .deps/bin/node: Node.js >= 20.
 mkdir -p "$root/.deps/bin"
