@@ -27,6 +27,8 @@ constexpr std::array kCommandGroups = {
     CommandGroup{"workflow", RegisterWorkflowCommands},
     CommandGroup{"run", RegisterRunCommands},
     CommandGroup{"setup", RegisterSetupCommands},
+    CommandGroup{"ml", RegisterMlCommands},
+    CommandGroup{"gate", RegisterGateCommands},
 };
 
 // The hint line printed after a UsageError's message, if any, follows this marker.

@@ -11,6 +11,7 @@
 #include "cli/data_output.h"
 #include "cli/mlflow_stores.h"
 #include "core/strings.h"
+#include "ml/ml.h"
 
 namespace cairn::cli {
 namespace {
@@ -86,16 +87,61 @@ core::Status RunCreate(Context& ctx, const ModelOptions& o) {
   return core::Status::Ok();
 }
 
-// As mlflow.register_model: the registered model is created when it does not exist yet.
+// The tags a new version carries: where it came from (github.sha, github.ref, github.run_id
+// from the runner's environment) and the data it was trained on (the run's cairn.data.md5).
+core::Result<std::vector<registry::Tag>> VersionTags(Context& ctx, const ModelOptions& o,
+                                                     std::string_view run_id) {
+  std::vector<registry::Tag> tags;
+  for (auto& [key, value] : ml::LineageTags(ctx.env, ctx.cwd)) {
+    if (key.starts_with("github.")) tags.push_back({key, value});
+  }
+  if (run_id.empty()) return tags;
+  CAIRN_ASSIGN_OR_RETURN(auto tracking, OpenTracking(ctx, o));
+  core::Result<track::Run> run = tracking->GetRun(run_id);
+  if (!run.ok()) return run.status().WithContext("the model's run");
+  for (const track::Tag& t : run->data.tags) {
+    if (t.key == "cairn.data.md5") tags.push_back({t.key, t.value});
+  }
+  return tags;
+}
+
+// As mlflow.register_model: the registered model is created when it does not exist yet. Then,
+// as the seed's register_model.py does, the stage transition and the alias.
 core::Status RunRegister(Context& ctx, const ModelOptions& o) {
+  if (o.name.empty()) return UsageError("model register: the model's name is needed (--name)");
+  if (o.source.empty()) {
+    return UsageError("model register: the model is needed (--model-uri runs:/<run_id>/model)");
+  }
+  std::string run_id = o.run_id;
+  if (run_id.empty() && o.source.starts_with("runs:/")) {
+    std::string_view rest = std::string_view(o.source).substr(6);
+    while (rest.starts_with('/')) rest.remove_prefix(1);
+    run_id = std::string(rest.substr(0, rest.find('/')));
+  }
+  std::optional<registry::Stage> stage;
+  if (!o.stage.empty()) {
+    CAIRN_ASSIGN_OR_RETURN(registry::Stage parsed, registry::ParseStage(o.stage));
+    stage = parsed;
+  }
   CAIRN_ASSIGN_OR_RETURN(auto store, OpenRegistry(ctx, o));
   core::Result<registry::RegisteredModel> created = store->CreateRegisteredModel(o.name, {}, "");
   if (!created.ok() && !created.status().IsAlreadyExists()) return created.status();
   registry::CreateModelVersionRequest request;
   request.name = o.name;
   request.source = o.source;
-  request.run_id = o.run_id;
+  request.run_id = run_id;
+  CAIRN_ASSIGN_OR_RETURN(request.tags, VersionTags(ctx, o, run_id));
   CAIRN_ASSIGN_OR_RETURN(registry::ModelVersion v, store->CreateModelVersion(request));
+  std::string version = std::to_string(v.version);
+  if (stage) {
+    CAIRN_ASSIGN_OR_RETURN(
+        v, store->TransitionModelVersionStage(o.name, version, registry::StageName(*stage),
+                                              o.archive_existing));
+  }
+  if (!o.alias.empty()) {
+    CAIRN_RETURN_IF_ERROR(store->SetAlias(o.name, o.alias, version));
+    CAIRN_ASSIGN_OR_RETURN(v, store->GetModelVersion(o.name, version));
+  }
   if (o.json) {
     Print(ctx, JsonText(JsonWith("model_version", ModelVersionJson(v))));
     return core::Status::Ok();
@@ -103,6 +149,12 @@ core::Status RunRegister(Context& ctx, const ModelOptions& o) {
   std::string text;
   if (created.ok()) text += fmt::format("Created registered model '{}'\n", v.name);
   text += fmt::format("Registered version {} of '{}' (source {})\n", v.version, v.name, v.source);
+  if (stage) {
+    text += fmt::format("Version {} is now in stage {}{}\n", v.version, registry::StageName(*stage),
+                        o.archive_existing ? " (the versions there before are archived)" : "");
+  }
+  if (!o.alias.empty())
+    text += fmt::format("Alias '{}' points at version {}\n", o.alias, v.version);
   Print(ctx, text);
   return core::Status::Ok();
 }
@@ -248,11 +300,22 @@ void RegisterModelCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--description", o->description, "What it is");
   }
   {
-    auto [cmd, o] =
-        sub("register", "Register a new version (creating the model when needed)", RunRegister);
-    cmd->add_option("source", o->source, "Where the model is, e.g. runs:/<run_id>/model")
-        ->required();
-    cmd->add_option("--run-id", o->run_id, "The run that produced it");
+    // The name and the model as positionals (`cairn model register NAME SOURCE`) or as the
+    // seed's register_model.py flags (--name, --model-uri).
+    auto o = std::make_shared<ModelOptions>();
+    CLI::App* cmd = model->add_subcommand(
+        "register", "Register a new version (creating the model when needed), stage and alias it");
+    AddMlflowFlags(cmd, *o, true);
+    cmd->add_option("name", o->name, "The registered model's name");
+    cmd->add_option("source", o->source, "Where the model is, e.g. runs:/<run_id>/model");
+    cmd->add_option("--name", o->name, "The registered model's name");
+    cmd->add_option("--model-uri", o->source, "Where the model is, e.g. runs:/<run_id>/model");
+    cmd->add_option("--run-id", o->run_id, "The run that produced it (default: from runs:/)");
+    cmd->add_option("--stage", o->stage, "Move the version to this stage (e.g. Production)");
+    cmd->add_option("--alias", o->alias, "Point this alias at the version (e.g. champion)");
+    cmd->add_flag("--archive-existing", o->archive_existing,
+                  "With --stage: archive the versions now in that stage");
+    cmd->callback([&ctx, o] { ctx.status = RunRegister(ctx, *o); });
   }
   {
     auto o = std::make_shared<ModelOptions>();

@@ -47,6 +47,8 @@ void RegisterServerCommands(CLI::App& app, Context& ctx);
 void RegisterWorkflowCommands(CLI::App& app, Context& ctx);
 void RegisterRunCommands(CLI::App& app, Context& ctx);
 void RegisterSetupCommands(CLI::App& app, Context& ctx);  // init, hooks, schedule
+void RegisterMlCommands(CLI::App& app, Context& ctx);
+void RegisterGateCommands(CLI::App& app, Context& ctx);  // gate, report
 
 /// repro, params, metrics: top-level commands of both `cairn` and `dvc`.
 void AddPipelineSubcommands(CLI::App& parent, Context& ctx);

@@ -24,6 +24,7 @@
 #include "cli/command.h"
 #include "core/result.h"
 #include "core/value.h"
+#include "ml/ml.h"
 #include "registry/registry.h"
 #include "server/wire.h"
 #include "track/track.h"
@@ -50,6 +51,10 @@ core::Result<std::unique_ptr<track::TrackingStore>> OpenTracking(const Context& 
                                                                  const MlflowFlags& flags);
 core::Result<std::unique_ptr<registry::RegistryStore>> OpenRegistry(const Context& ctx,
                                                                     const MlflowFlags& flags);
+/// How to reach the tracking server's artifact proxy: the tracking URI and the credentials.
+ml::ArtifactAccess ArtifactAccessFor(const Context& ctx, const MlflowFlags& flags);
+/// `uri` without its user:password, for messages.
+std::string UriForDisplay(std::string_view uri);
 
 // MLflow's JSON of the entities: the server's own encoders, so `--json` prints exactly what
 // the REST API answers.
