@@ -244,7 +244,9 @@ core::Status NoSuchColumn(std::string_view column, std::string_view filename,
                           const std::vector<std::string>& names) {
   std::string message = "no column '" + std::string(column) + "' in " + std::string(filename);
   for (const std::string& name : names) {
-    if (core::EqualsIgnoreCase(name, column) || core::EditDistance(name, column) <= 2) {
+    const size_t distance = core::EditDistance(name, column);
+    if (core::EqualsIgnoreCase(name, column) ||
+        (distance <= 2 && distance < std::min(name.size(), column.size()))) {
       message += " (did you mean '" + name + "'?)";
       break;
     }
