@@ -51,7 +51,8 @@ struct Table {
   size_t rows() const { return columns.empty() ? 0 : features.size() / columns.size(); }
 };
 
-/// Parses CSV text with a header line. Every cell is a number (an empty cell is missing: NaN).
+/// Parses CSV text with a header line. Every cell is a number (an empty cell, or one of pandas'
+/// missing markers such as NA or NULL, is missing: NaN).
 /// When `target` is not empty the column of that name is the label and must hold 0 or 1
 /// (anything else is an error naming the cell). When `target` is empty, or `target_optional` and
 /// the column is absent, the table has no labels. Errors: "<file>:<line>:<col>: <column name>:
@@ -98,13 +99,14 @@ struct TrainParams {
                                      // 0: no validation set
   int early_stopping_rounds = 0;     // 0: off; else stop when validation loss has not improved
   uint64_t seed = 42;
-  int threads = 1;
+  int threads = 1;  // 0: all cores
 };
 
 /// Reads TrainParams from a params file's value tree: the `train:` mapping when the root has
 /// one, else the root. Known keys only (the fields above; `eta` is accepted for learning_rate,
 /// `lambda`/`alpha` for reg_lambda/reg_alpha); an unknown key or a wrong kind is an error naming
-/// "<file>:<line>:<col>: train.<key>: ..." and what was expected. `threads` is not read from
+/// "<file>:<line>:<col>: train.<key>: ..." (just "<key>" when read from the root) and what was
+/// expected. `threads` is not read from
 /// the file (it is a property of the machine, not of the model).
 Result<TrainParams> ParseTrainParams(const core::Value& root, std::string_view filename);
 
@@ -178,7 +180,8 @@ struct ConfusionMatrix {
 /// Binary classification metrics at threshold 0.5 (a row is predicted 1 when p >= 0.5).
 /// precision/recall/f1 of class 1 (0 when undefined, as scikit-learn's zero_division=0);
 /// roc_auc with ties averaged (scikit-learn's roc_auc_score; NaN with one class only);
-/// log_loss with p clipped to [1e-15, 1 - 1e-15].
+/// log_loss with p clipped to [1e-15, 1 - 1e-15]. With no rows, accuracy, roc_auc and log_loss
+/// are NaN. `labels` and `probabilities` have the same length.
 struct Metrics {
   double accuracy = 0;
   double precision = 0;
@@ -195,7 +198,8 @@ struct RocPoint {
   double fpr = 0;
   double tpr = 0;
 };
-/// The ROC curve's corners from (0,0) to (1,1), one per distinct threshold.
+/// The ROC curve's corners from (0,0) to (1,1), one per distinct threshold; empty when the
+/// labels hold one class only (the curve is undefined).
 std::vector<RocPoint> RocCurve(const std::vector<float>& labels,
                                const std::vector<float>& probabilities);
 
