@@ -285,7 +285,9 @@ class ArtifactRepository {
   /// root itself for a directory; for a file, the file keeps its name under artifact_path).
   virtual Status Upload(std::string_view local_path, std::string_view artifact_path) = 0;
   /// Downloads everything under `artifact_path` ("" = all) into `local_dir` (created), keeping
-  /// relative paths. kNotFound when there is nothing there.
+  /// the paths relative to `artifact_path` (Download("model", d) writes d/MLmodel, ...; when
+  /// `artifact_path` is a file, it lands as local_dir/<its name>). Each file is written
+  /// atomically. kNotFound when there is nothing there.
   virtual Status Download(std::string_view artifact_path, std::string_view local_dir) = 0;
 };
 
