@@ -233,7 +233,10 @@ struct ModelInfo {
   std::string artifact_path = "model";
   std::string model_uuid;                  // 32 hex digits; empty: generated
   std::string utc_time_created;            // "2026-11-27 08:12:04.123456"; empty: now
-  std::vector<std::string> feature_names;  // the signature's inputs (all "double")
+  std::vector<std::string> feature_names;  // the signature's inputs (all "double"); empty:
+                                           // WriteModelDirectory takes the model's
+  int64_t model_size_bytes = 0;            // the model file's size; 0: not recorded
+                                           // (WriteModelDirectory measures it)
 };
 
 /// Writes an MLflow model directory `dir` as mlflow.xgboost.save_model does for a Booster:
@@ -241,15 +244,19 @@ struct ModelInfo {
 ///                     model_format: json, xgb_version, code: null) and python_function
 ///                     (loader_module: mlflow.xgboost, data: model.json, env: conda.yaml /
 ///                     python_env.yaml, python_version), mlflow_version, model_uuid, run_id,
-///                     artifact_path, utc_time_created, signature (inputs from feature_names,
-///                     output a double tensor)
+///                     artifact_path, utc_time_created, model_size_bytes, signature (inputs
+///                     from feature_names, output a float32 tensor of shape [-1], as MLflow
+///                     infers for Booster.predict); byte for byte as MLflow 2.19 writes it
+///                     (docs/formats/mlmodel.md)
 ///   model.json        the booster
 ///   conda.yaml, python_env.yaml, requirements.txt   pinning xgboost==XgboostVersion()
 /// The directory is built under a temp name and renamed into place (replacing an old one).
 Status WriteModelDirectory(sys::Env& env, const Model& model, const ModelInfo& info,
                            std::string_view dir);
 
-/// The MLmodel file's text for `info` (what WriteModelDirectory writes).
+/// The MLmodel file's text for `info` (what WriteModelDirectory writes). As MLflow, it leaves
+/// out what is unknown: run_id and artifact_path when empty, model_size_bytes when 0, the
+/// signature when feature_names is empty.
 std::string MlModelYaml(const ModelInfo& info);
 
 /// Loads the model of an MLflow model directory: reads `dir`/MLmodel, takes the xgboost
