@@ -281,10 +281,12 @@ struct ArtifactAccess {
 
 /// The artifacts under one artifact URI (a run's artifact_uri, or a directory below it):
 ///   /abs/dir, file:///abs/dir        a local directory
-///   s3://bucket/prefix               S3 (credentials as DVC remotes find them)
+///   s3://bucket/prefix               S3 (credentials as DVC remotes find them; a custom
+///                                    endpoint from MLFLOW_S3_ENDPOINT_URL, as MLflow)
 ///   mlflow-artifacts:/path           the tracking server's proxy:
 ///                                    <tracking_uri>/api/2.0/mlflow-artifacts/artifacts/path
-/// (mlflow-artifacts://host:port/path names the server itself.)
+/// (mlflow-artifacts://host:port/path names the server itself; the proxy's own http(s) URL
+/// works too.)
 class ArtifactRepository {
  public:
   virtual ~ArtifactRepository() = default;
