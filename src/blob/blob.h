@@ -1,8 +1,10 @@
-// blob: object storage by URI, for DVC remotes and (later) MLflow artifacts.
+// blob: object storage by URI, for DVC remotes and MLflow artifacts.
 //
 // A BlobStore holds byte strings under '/'-separated keys relative to its root:
 //   /srv/remote              a local directory (also file:///srv/remote)
 //   s3://bucket/prefix       S3, or any S3-compatible server (endpoint_url)
+//   an MLflow tracking server's artifact proxy, below a directory of it
+//                            (OpenMlflowArtifactsStore)
 // so `files/md5/ab/cdef...` is `<root>/files/md5/ab/cdef...` in every backend. A key is a
 // relative path: not empty, no leading or trailing '/', no empty, "." or ".." segment, no NUL
 // (InvalidArgument otherwise, in every backend alike).
@@ -123,5 +125,37 @@ struct BlobOptions {
 /// request; Check() does. `env` must outlive the store.
 Result<std::unique_ptr<BlobStore>> OpenBlobStore(const core::Uri& uri, const BlobOptions& options,
                                                  sys::Env& env);
+
+/// How to reach an MLflow tracking server's artifact proxy.
+struct MlflowArtifactsOptions {
+  /// Basic auth when `username` is set (MLFLOW_TRACKING_USERNAME / _PASSWORD), else a bearer
+  /// `token` when set (MLFLOW_TRACKING_TOKEN). Sent in an Authorization header, never named in
+  /// a message.
+  std::string username;
+  std::string password;
+  std::string token;
+  bool verify_tls = true;
+  /// Attempts per request for transient failures (connection errors, 5xx, 429).
+  int max_attempts = 5;
+  /// The first wait before a retry; it doubles with each attempt (with jitter), up to 20 s.
+  std::chrono::milliseconds retry_backoff{200};
+  std::chrono::milliseconds connect_timeout{10'000};
+  /// A transfer that moves no byte for this long fails (and is retried).
+  std::chrono::seconds stall_timeout{60};
+};
+
+/// The files under directory `root` ('/'-separated, "" for all) of the artifact proxy of the
+/// MLflow (or cairn) tracking server at `server_url` (http(s)://host:port[/prefix], as
+/// MLFLOW_TRACKING_URI names it; userinfo in it gives basic-auth credentials when the options
+/// name none). The object `key` is the file
+/// <server_url>/api/2.0/mlflow-artifacts/artifacts/<root>/<key>, each path segment
+/// percent-encoded. Stat and List read the server's directory listings (one request per
+/// directory); a Delete of a key that is a directory on the server removes the directory (the
+/// server's rule). Errors name the method, the URL and the HTTP status with the server's
+/// message. Opening makes no request; Check() does. `env` must outlive the store.
+Result<std::unique_ptr<BlobStore>> OpenMlflowArtifactsStore(std::string_view server_url,
+                                                            std::string_view root,
+                                                            const MlflowArtifactsOptions& options,
+                                                            sys::Env& env);
 
 }  // namespace cairn::blob

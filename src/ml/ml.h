@@ -51,7 +51,8 @@ struct Table {
   size_t rows() const { return columns.empty() ? 0 : features.size() / columns.size(); }
 };
 
-/// Parses CSV text with a header line. Every cell is a number (an empty cell is missing: NaN).
+/// Parses CSV text with a header line. Every cell is a number (an empty cell, or one of pandas'
+/// missing markers such as NA or NULL, is missing: NaN).
 /// When `target` is not empty the column of that name is the label and must hold 0 or 1
 /// (anything else is an error naming the cell). When `target` is empty, or `target_optional` and
 /// the column is absent, the table has no labels. Errors: "<file>:<line>:<col>: <column name>:
@@ -98,13 +99,14 @@ struct TrainParams {
                                      // 0: no validation set
   int early_stopping_rounds = 0;     // 0: off; else stop when validation loss has not improved
   uint64_t seed = 42;
-  int threads = 1;
+  int threads = 1;  // 0: all cores
 };
 
 /// Reads TrainParams from a params file's value tree: the `train:` mapping when the root has
 /// one, else the root. Known keys only (the fields above; `eta` is accepted for learning_rate,
 /// `lambda`/`alpha` for reg_lambda/reg_alpha); an unknown key or a wrong kind is an error naming
-/// "<file>:<line>:<col>: train.<key>: ..." and what was expected. `threads` is not read from
+/// "<file>:<line>:<col>: train.<key>: ..." (just "<key>" when read from the root) and what was
+/// expected. `threads` is not read from
 /// the file (it is a property of the machine, not of the model).
 Result<TrainParams> ParseTrainParams(const core::Value& root, std::string_view filename);
 
@@ -178,7 +180,8 @@ struct ConfusionMatrix {
 /// Binary classification metrics at threshold 0.5 (a row is predicted 1 when p >= 0.5).
 /// precision/recall/f1 of class 1 (0 when undefined, as scikit-learn's zero_division=0);
 /// roc_auc with ties averaged (scikit-learn's roc_auc_score; NaN with one class only);
-/// log_loss with p clipped to [1e-15, 1 - 1e-15].
+/// log_loss with p clipped to [1e-15, 1 - 1e-15]. With no rows, accuracy, roc_auc and log_loss
+/// are NaN. `labels` and `probabilities` have the same length.
 struct Metrics {
   double accuracy = 0;
   double precision = 0;
@@ -195,7 +198,8 @@ struct RocPoint {
   double fpr = 0;
   double tpr = 0;
 };
-/// The ROC curve's corners from (0,0) to (1,1), one per distinct threshold.
+/// The ROC curve's corners from (0,0) to (1,1), one per distinct threshold; empty when the
+/// labels hold one class only (the curve is undefined).
 std::vector<RocPoint> RocCurve(const std::vector<float>& labels,
                                const std::vector<float>& probabilities);
 
@@ -233,7 +237,10 @@ struct ModelInfo {
   std::string artifact_path = "model";
   std::string model_uuid;                  // 32 hex digits; empty: generated
   std::string utc_time_created;            // "2026-11-27 08:12:04.123456"; empty: now
-  std::vector<std::string> feature_names;  // the signature's inputs (all "double")
+  std::vector<std::string> feature_names;  // the signature's inputs (all "double"); empty:
+                                           // WriteModelDirectory takes the model's
+  int64_t model_size_bytes = 0;            // the model file's size; 0: not recorded
+                                           // (WriteModelDirectory measures it)
 };
 
 /// Writes an MLflow model directory `dir` as mlflow.xgboost.save_model does for a Booster:
@@ -241,15 +248,19 @@ struct ModelInfo {
 ///                     model_format: json, xgb_version, code: null) and python_function
 ///                     (loader_module: mlflow.xgboost, data: model.json, env: conda.yaml /
 ///                     python_env.yaml, python_version), mlflow_version, model_uuid, run_id,
-///                     artifact_path, utc_time_created, signature (inputs from feature_names,
-///                     output a double tensor)
+///                     artifact_path, utc_time_created, model_size_bytes, signature (inputs
+///                     from feature_names, output a float32 tensor of shape [-1], as MLflow
+///                     infers for Booster.predict); byte for byte as MLflow 2.19 writes it
+///                     (docs/formats/mlmodel.md)
 ///   model.json        the booster
 ///   conda.yaml, python_env.yaml, requirements.txt   pinning xgboost==XgboostVersion()
 /// The directory is built under a temp name and renamed into place (replacing an old one).
 Status WriteModelDirectory(sys::Env& env, const Model& model, const ModelInfo& info,
                            std::string_view dir);
 
-/// The MLmodel file's text for `info` (what WriteModelDirectory writes).
+/// The MLmodel file's text for `info` (what WriteModelDirectory writes). As MLflow, it leaves
+/// out what is unknown: run_id and artifact_path when empty, model_size_bytes when 0, the
+/// signature when feature_names is empty.
 std::string MlModelYaml(const ModelInfo& info);
 
 /// Loads the model of an MLflow model directory: reads `dir`/MLmodel, takes the xgboost
@@ -274,10 +285,12 @@ struct ArtifactAccess {
 
 /// The artifacts under one artifact URI (a run's artifact_uri, or a directory below it):
 ///   /abs/dir, file:///abs/dir        a local directory
-///   s3://bucket/prefix               S3 (credentials as DVC remotes find them)
+///   s3://bucket/prefix               S3 (credentials as DVC remotes find them; a custom
+///                                    endpoint from MLFLOW_S3_ENDPOINT_URL, as MLflow)
 ///   mlflow-artifacts:/path           the tracking server's proxy:
 ///                                    <tracking_uri>/api/2.0/mlflow-artifacts/artifacts/path
-/// (mlflow-artifacts://host:port/path names the server itself.)
+/// (mlflow-artifacts://host:port/path names the server itself; the proxy's own http(s) URL
+/// works too.)
 class ArtifactRepository {
  public:
   virtual ~ArtifactRepository() = default;
@@ -285,7 +298,9 @@ class ArtifactRepository {
   /// root itself for a directory; for a file, the file keeps its name under artifact_path).
   virtual Status Upload(std::string_view local_path, std::string_view artifact_path) = 0;
   /// Downloads everything under `artifact_path` ("" = all) into `local_dir` (created), keeping
-  /// relative paths. kNotFound when there is nothing there.
+  /// the paths relative to `artifact_path` (Download("model", d) writes d/MLmodel, ...; when
+  /// `artifact_path` is a file, it lands as local_dir/<its name>). Each file is written
+  /// atomically. kNotFound when there is nothing there.
   virtual Status Download(std::string_view artifact_path, std::string_view local_dir) = 0;
 };
 
