@@ -217,7 +217,9 @@ core::Status RunTrain(Context& ctx, const TrainOptions& o) {
                          params.threads, run_id));
     CAIRN_ASSIGN_OR_RETURN(ml::TrainResult result, ml::Train(table, params));
     CAIRN_RETURN_IF_ERROR(LogTraining(*store, run_id, params, o, result));
-    CAIRN_RETURN_IF_ERROR(result.model.Save(Abs(ctx, o.model_output)));
+    std::string model_output = Abs(ctx, o.model_output);
+    CAIRN_RETURN_IF_ERROR(ctx.env.CreateDirs(core::Dirname(model_output)));
+    CAIRN_RETURN_IF_ERROR(result.model.Save(model_output));
 
     ml::ModelInfo info;
     info.run_id = run_id;
@@ -268,6 +270,7 @@ core::Status RunEvaluate(Context& ctx, const EvaluateOptions& o) {
   std::string metrics_path = Abs(ctx, o.metrics_file);
   std::string matrix_path = core::JoinPath(plots, "confusion_matrix.png");
   std::string roc_path = core::JoinPath(plots, "roc.png");
+  CAIRN_RETURN_IF_ERROR(ctx.env.CreateDirs(core::Dirname(metrics_path)));
   CAIRN_RETURN_IF_ERROR(WriteFileAtomically(ctx.env, metrics_path, ml::MetricsJson(metrics)));
   CAIRN_RETURN_IF_ERROR(ml::WriteConfusionMatrixPng(
       ctx.env, metrics.confusion, {std::string(names[0]), std::string(names[1])}, matrix_path));

@@ -211,11 +211,11 @@ TEST_F(MlCliTest, EvaluateGateRegisterPredictReport) {
   EXPECT_NE(worse.output.find("champion"), std::string::npos) << worse.output;
 
   Write("summary.md", "");
-  Ok("report --against models:/spam@Production --test-path test.csv",
+  Ok("report --against models:/spam/Production --test-path test.csv",
      "GITHUB_STEP_SUMMARY=" + Path("summary.md"));
   std::string summary = ReadAll(Path("summary.md"));
   EXPECT_NE(summary.find("| accuracy |"), std::string::npos) << summary;
-  EXPECT_NE(summary.find("Champion: models:/spam@Production (version 1"), std::string::npos)
+  EXPECT_NE(summary.find("Champion: models:/spam/Production (version 1"), std::string::npos)
       << summary;
   EXPECT_NE(summary.find("`confusion_matrix.png`"), std::string::npos) << summary;
 }
