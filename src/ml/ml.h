@@ -353,4 +353,20 @@ struct ConditionResult {
 std::vector<ConditionResult> CheckConditions(const std::vector<Condition>& conditions,
                                              const std::map<std::string, double>& metrics);
 
+// ---------------------------------------------------------------------------------------------
+// Lineage
+
+/// The tags that say where a run or a model version came from, from the runner's environment
+/// (GitHub Actions' or cairn's: GITHUB_SHA, GITHUB_REF, GITHUB_HEAD_REF / GITHUB_REF_NAME,
+/// GITHUB_RUN_ID, GITHUB_WORKFLOW) and, outside a runner, the git repository containing
+/// `cwd`:
+///   mlflow.source.git.commit, mlflow.source.git.branch, github.sha, github.ref,
+///   github.run_id, github.workflow
+/// Only the tags whose value is known, sorted by key.
+std::vector<std::pair<std::string, std::string>> LineageTags(sys::Env& env, std::string_view cwd);
+
+/// The md5 DVC records for the data file `path` (a .dvc or dvc.lock entry names the same md5
+/// for the file's bytes): the file's md5, lowercase hex.
+Result<std::string> DataMd5(sys::Env& env, std::string_view path);
+
 }  // namespace cairn::ml
