@@ -77,7 +77,7 @@ say "Tracking server: cairn server on SQLite with basic auth"
 mkdir -p "$server_dir"
 password=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
 printf '%s\n' "$password" |
-  cairn server add-user --auth-file "$server_dir/htpasswd" ci >/dev/null 2>&1
+  cairn server add-user --auth-file "$server_dir/htpasswd" spam-filter-ci >/dev/null 2>&1
 cairn server --backend-store-uri "sqlite:///$server_dir/mlflow.db" \
   --artifacts-destination "$server_dir/artifacts" --host 127.0.0.1 --port 0 --workers 4 \
   --auth-file "$server_dir/htpasswd" >"$server_dir/server.log" 2>&1 &
@@ -101,7 +101,7 @@ if [ -z "$url" ]; then
   cat "$server_dir/server.log" >&2
   exit 1
 fi
-echo "$url (user ci; store $server_dir/mlflow.db)"
+echo "$url (user spam-filter-ci; store $server_dir/mlflow.db)"
 
 say "Repository settings: .cairn/ (GitHub's environments, variables and secrets)"
 cairn init
@@ -116,7 +116,7 @@ MLFLOW_TRACKING_URI=$url
 DVC_REMOTE_URL=$remote
 EOF
 cat >.cairn/secrets.env <<EOF
-MLFLOW_TRACKING_USERNAME=ci
+MLFLOW_TRACKING_USERNAME=spam-filter-ci
 MLFLOW_TRACKING_PASSWORD=$password
 EOF
 # vars.env names this machine's paths and port: not for the shared history.
@@ -175,7 +175,7 @@ say "Runs"
 cairn run list
 
 say "Registry"
-export MLFLOW_TRACKING_URI=$url MLFLOW_TRACKING_USERNAME=ci MLFLOW_TRACKING_PASSWORD=$password
+export MLFLOW_TRACKING_URI=$url MLFLOW_TRACKING_USERNAME=spam-filter-ci MLFLOW_TRACKING_PASSWORD=$password
 cairn model get spam-filter
 
 say "The champion, used: cairn data pull (dvc.lock of the register job's commit), then" \
