@@ -5,6 +5,15 @@
 // branch B at the sha tracking origin/B, for a tag the tag, and for a pull request (or a sha
 // only) a detached HEAD at the commit (a PR's merge commit is fetched by its sha).
 //
+// Pushing: when the repository has a work tree and a remote `origin` (it is a clone of a
+// shared upstream), the workspace's origin gets that remote's push URL as its own push URL (a
+// relative path resolved against the repository), so a job's `git push` reaches the shared
+// upstream, as on GitHub, where a job's origin is the repository on GitHub; fetches still come
+// from the local repository. Without one, a push goes to the repository itself, which git
+// refuses for the checked-out branch of a non-bare repository: a notice says so. A bare
+// repository is taken as the upstream itself (a `git clone --bare` has its source as origin):
+// pushes land in it.
+//
 // With RunOptions::worktree the repository's working tree is copied as it is (tracked and
 // untracked files that .gitignore does not exclude, uncommitted changes included), and a git
 // repository is made around it whose HEAD is the repository's HEAD commit (on its branch), so
@@ -114,13 +123,23 @@ class CheckoutAction : public Action {
       CAIRN_RETURN_IF_ERROR(Fetch(host, origin, dest, target, *depth));
       CAIRN_RETURN_IF_ERROR(Checkout(host, dest, target));
     }
+    std::string upstream;
     if (!repo->is_bare()) {
+      CAIRN_ASSIGN_OR_RETURN(upstream, UpstreamPushUrl(host, origin));
+    }
+    if (!upstream.empty()) {
+      CAIRN_RETURN_IF_ERROR(
+          RunTool(host, {"git", "remote", "set-url", "--push", "origin", upstream}, dest));
+      host.Log(LineKind::kOutput, "Pushes go to " + upstream + " (the origin of " + origin +
+                                      "); fetches come from " + origin);
+    } else if (!repo->is_bare()) {
       host.Log(LineKind::kAnnotation,
                "Notice: origin is " + origin +
                    ", a repository with a work tree: git refuses a 'git push' to the branch "
-                   "checked out there. To push from a job, make origin a bare repository, or "
-                   "run 'git config receive.denyCurrentBranch updateInstead' in " +
-                   origin);
+                   "checked out there. To push from a job, give " +
+                   origin +
+                   " a remote 'origin' (the job then pushes there), make it a bare repository, "
+                   "or run 'git config receive.denyCurrentBranch updateInstead' in it");
     }
     host.SetOutput("ref", target.ref);
     host.SetOutput("commit", target.sha);
@@ -158,6 +177,27 @@ class CheckoutAction : public Action {
     }
     return core::Status::NotFound("actions/checkout: input 'ref' ('" + ref_input +
                                   "') names no branch, tag or commit of " + repo.git_dir());
+  }
+
+  // The push URL of the remote `origin` of the run's repository, a relative path resolved
+  // against the repository; "" when it has no such remote.
+  static core::Result<std::string> UpstreamPushUrl(StepHost& host, const std::string& origin) {
+    std::string remotes;
+    CAIRN_RETURN_IF_ERROR(RunTool(host, {"git", "remote"}, origin, &remotes, true));
+    bool has_origin = false;
+    for (std::string_view line : core::SplitLines(remotes)) has_origin |= line == "origin";
+    if (!has_origin) return std::string();
+    std::string url;
+    CAIRN_RETURN_IF_ERROR(
+        RunTool(host, {"git", "remote", "get-url", "--push", "origin"}, origin, &url, true));
+    url = std::string(core::Trim(url));
+    if (url.empty()) return url;
+    // A local path (neither scheme://, nor scp-like host:path with the colon before any '/').
+    size_t colon = url.find(':');
+    bool local = url.find("://") == std::string::npos &&
+                 (colon == std::string::npos || url.find('/') < colon);
+    if (local && !core::IsAbsolutePath(url)) url = core::NormalizePath(core::JoinPath(origin, url));
+    return url;
   }
 
   static core::Status InitRepository(StepHost& host, const std::string& origin,

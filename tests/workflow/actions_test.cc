@@ -127,6 +127,29 @@ TEST_F(CheckoutTest, PushFromTheCheckoutReachesABareOrigin) {
   EXPECT_EQ(Git(bare, {"log", "-1", "--format=%s", "main"}), "from the job");
 }
 
+TEST_F(CheckoutTest, PushFromTheCheckoutReachesTheRepositorysOrigin) {
+  MakeRepo();
+  // repo_ is a clone of a shared bare upstream, named by a relative path as `git clone ../x`
+  // would not, but `git remote add` may.
+  std::string bare = root_->Path("upstream.git");
+  Run(root_->path(), {"git", "clone", "-q", "--bare", repo_, bare});
+  Git(repo_, {"remote", "add", "origin", "../upstream.git"});
+  std::string tip = Git(repo_, {"rev-parse", "main"});
+  auto job = NewJob("j", PushEvent(tip));
+  ASSERT_EQ(Main(*job, "actions/checkout@v4", {}), Conclusion::kSuccess);
+  EXPECT_FALSE(job->Logged("denyCurrentBranch")) << job->AllLines();
+  EXPECT_TRUE(job->Logged("Pushes go to " + bare)) << job->AllLines();
+  const std::string& ws = job->workspace();
+  EXPECT_EQ(Git(ws, {"remote", "get-url", "origin"}), repo_);  // fetches stay local
+  EXPECT_EQ(Git(ws, {"remote", "get-url", "--push", "origin"}), bare);
+  Write(ws + "/c.txt", "c\n");
+  Git(ws, {"add", "c.txt"});
+  Git(ws, {"commit", "-q", "-m", "from the job"});
+  Git(ws, {"push", "-q"});
+  EXPECT_EQ(Git(bare, {"log", "-1", "--format=%s", "main"}), "from the job");
+  EXPECT_EQ(Git(repo_, {"rev-parse", "main"}), tip);  // the local repository is untouched
+}
+
 TEST_F(CheckoutTest, WorktreeCopiesUncommittedChanges) {
   std::string tip = MakeRepo();
   Write(repo_ + "/.gitignore", "*.log\n");
