@@ -82,7 +82,6 @@ class ExamplePipelineTest : public ::testing::Test {
     demo_ = new Ran(Sh(Quote(SourceDir() + "/scripts/pipeline-demo.sh") + " " +
                        Quote(BinaryDir() + "/src/cli/cairn") + " " + Quote(*demo_dir_)));
     demo_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::ofstream(scratch_->Path("demo.log")) << demo_->out;
   }
   static void TearDownTestSuite() {
     delete demo_;
