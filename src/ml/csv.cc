@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
 
@@ -18,6 +19,39 @@ constexpr std::array<std::string_view, 18> kMissingMarkers = {
     "<NA>", "N/A",      "NA",  "NULL",    "NaN",      "None", "n/a",  "nan",    "null"};
 
 bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+
+/// Clinger's fast path for the common cell ("0", "0.64", "-278"): at most 19 digits, at most
+/// 22 of them after the point, no exponent, and an integer mantissa m <= 2^53. Then m and 10^k
+/// are exact doubles and m / 10^k, one correctly rounded division, is the very double
+/// from_chars gives. False (nothing decided) for anything else.
+bool FastDecimal(std::string_view s, double* out) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++i;
+  uint64_t mantissa = 0;
+  int digits = 0, fraction = 0;
+  bool point = false;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      if (++digits > 19) return false;
+      mantissa = mantissa * 10 + static_cast<uint64_t>(c - '0');
+      if (point) ++fraction;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || fraction > 22 || mantissa > (uint64_t{1} << 53)) return false;
+  double value = static_cast<double>(mantissa);
+  if (fraction > 0) value /= kPow10[fraction];
+  *out = negative ? -value : value;
+  return true;
+}
 
 /// The 1-based column of byte `offset` in a line starting at `line_start`, in code points.
 int ColumnOf(std::string_view text, size_t line_start, size_t offset) {
@@ -177,6 +211,11 @@ std::string_view TrimCsvCell(std::string_view s) {
 }
 
 bool ParseCsvNumber(std::string_view cell, float* out) {
+  double value = 0;
+  if (FastDecimal(cell, &value)) {  // the common cell, before any trimming
+    *out = static_cast<float>(value);
+    return true;
+  }
   cell = TrimCsvCell(cell);
   if (cell.empty()) {
     *out = std::numeric_limits<float>::quiet_NaN();
@@ -186,7 +225,10 @@ bool ParseCsvNumber(std::string_view cell, float* out) {
   if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-' && digits[1] != '+') {
     digits.remove_prefix(1);
   }
-  double value = 0;
+  if (FastDecimal(digits, &value)) {
+    *out = static_cast<float>(value);
+    return true;
+  }
   const char* end = digits.data() + digits.size();
   auto [ptr, ec] = std::from_chars(digits.data(), end, value);
   if (ptr == end && ec == std::errc()) {

@@ -161,6 +161,10 @@ TEST(ModelTest, SaveAndLoadKeepPredictionsAndFeatureNames) {
   const std::string json = *sys::NewPosixEnv()->ReadFile(dir.Path("model.json"));
   EXPECT_NE(json.find(R"("feature_names":["make","address",)"), std::string::npos);
   EXPECT_NE(json.find(R"("objective")"), std::string::npos);
+  // The binary format's extra attribute for the names stays out of the other formats.
+  ASSERT_TRUE(trained->model.Save(dir.Path("model.json")).ok());
+  EXPECT_EQ(sys::NewPosixEnv()->ReadFile(dir.Path("model.json"))->find("cairn.feature_names"),
+            std::string::npos);
   // Saving leaves no temporary file behind.
   EXPECT_EQ(sys::NewPosixEnv()->ListDir(dir.path())->size(), 3u);
 }

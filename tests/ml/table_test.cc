@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 
@@ -50,6 +51,33 @@ TEST(TableTest, NumbersRoundAsPandasThenXgboost) {
   const Table t = Parse("a,b,label\n0.1,1e400,0\n");
   EXPECT_EQ(t.features[0], 0.1f);
   EXPECT_TRUE(std::isinf(t.features[1]));
+}
+
+TEST(TableTest, EveryDecimalReadsAsFromChars) {
+  // The reader's fast path for plain decimals must give from_chars' double (then a float):
+  // random decimals of 1-21 digits, with and without a point and a sign.
+  uint64_t state = 1;
+  auto next = [&] { return state = state * 6364136223846793005u + 1442695040888963407u; };
+  std::string text = "x,label\n";
+  std::vector<std::string> cells;
+  for (int i = 0; i < 20000; ++i) {
+    std::string cell = (next() >> 63) != 0 ? "-" : "";
+    const int digits = 1 + static_cast<int>((next() >> 33) % 21);
+    const int point = static_cast<int>((next() >> 33) % (digits + 2));
+    for (int d = 0; d < digits; ++d) {
+      if (d == point) cell += '.';
+      cell += static_cast<char>('0' + (next() >> 33) % 10);
+    }
+    cells.push_back(cell);
+    text += cell + ",0\n";
+  }
+  const Table t = Parse(text);
+  ASSERT_EQ(t.rows(), cells.size());
+  for (size_t i = 0; i < cells.size(); ++i) {
+    double expected = 0;
+    std::from_chars(cells[i].data(), cells[i].data() + cells[i].size(), expected);
+    ASSERT_EQ(t.features[i], static_cast<float>(expected)) << cells[i];
+  }
 }
 
 TEST(TableTest, NoTargetOrOptionalTarget) {
