@@ -156,6 +156,8 @@ int Main(int argc, char** argv) {
     std::fputs(app.help().c_str(), ctx.out);
     return kExitUsage;
   }
+  // What the command printed comes before its error, also when stdout is a pipe.
+  std::fflush(ctx.out);
   if (!ctx.status.ok()) PrintError(ctx, ctx.status.message());
   if (ctx.status.ok() && ctx.exit_code >= 0) return ctx.exit_code;
   return ExitCodeOf(ctx.status);

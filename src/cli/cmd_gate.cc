@@ -62,8 +62,10 @@ void AddChampionFlags(CLI::App* cmd, ChampionOptions& o) {
   cmd->add_option("--target", o.target, "The test CSV's label column")->capture_default_str();
 }
 
-// The champion scored on o.test_path; nullopt (and a notice) when there is none yet.
-core::Result<std::optional<Champion>> ScoreChampion(Context& ctx, const ChampionOptions& o) {
+// The champion scored on o.test_path; nullopt when there is none yet (saying so when
+// `announce`).
+core::Result<std::optional<Champion>> ScoreChampion(Context& ctx, const ChampionOptions& o,
+                                                    bool announce) {
   if (o.against.empty()) return std::optional<Champion>();
   if (o.test_path.empty()) {
     return UsageError("--against needs --test-path: the champion is scored on today's test set");
@@ -71,8 +73,10 @@ core::Result<std::optional<Champion>> ScoreChampion(Context& ctx, const Champion
   core::Result<LoadedModel> loaded = LoadModelByUri(ctx, o, o.against);
   if (!loaded.ok()) {
     if (!loaded.status().IsNotFound()) return loaded.status();
-    Out(ctx, fmt::format("No champion yet ({}): nothing to compare against\n",
-                         loaded.status().message()));
+    if (announce) {
+      Out(ctx, fmt::format("No champion yet ({}): nothing to compare against\n",
+                           loaded.status().message()));
+    }
     return std::optional<Champion>();
   }
   CAIRN_ASSIGN_OR_RETURN(ml::Table table, ml::ReadCsv(ctx.env, Abs(ctx, o.test_path), o.target));
@@ -107,7 +111,7 @@ core::Status RunGate(Context& ctx, const GateOptions& o) {
     Out(ctx, fmt::format("{} {}\n", r.passed ? "pass" : "FAIL", r.message));
     if (!r.passed) failures.push_back(r.message);
   }
-  CAIRN_ASSIGN_OR_RETURN(std::optional<Champion> champion, ScoreChampion(ctx, o));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<Champion> champion, ScoreChampion(ctx, o, true));
   if (champion) {
     auto mine = metrics.find(o.metric);
     auto theirs = champion->metrics.find(o.metric);
@@ -204,7 +208,7 @@ std::string ReportMarkdown(Context& ctx, const ReportOptions& o,
 
 core::Status RunReport(Context& ctx, const ReportOptions& o) {
   CAIRN_ASSIGN_OR_RETURN(auto metrics, ml::ReadMetricsFile(ctx.env, Abs(ctx, o.file)));
-  CAIRN_ASSIGN_OR_RETURN(std::optional<Champion> champion, ScoreChampion(ctx, o));
+  CAIRN_ASSIGN_OR_RETURN(std::optional<Champion> champion, ScoreChampion(ctx, o, false));
   std::string md = ReportMarkdown(ctx, o, metrics, champion);
   std::optional<std::string> summary = ctx.env.GetVar("GITHUB_STEP_SUMMARY");
   if (!summary || summary->empty()) {
