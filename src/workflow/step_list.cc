@@ -185,7 +185,17 @@ Conclusion RunStepBody(JobState& job, StepsScope& scope, const Step& step, StepR
   }
   if (!inputs.empty()) {
     host.Log(LineKind::kCommand, "  with:");
-    for (const auto& [k, v] : inputs) host.Log(LineKind::kCommand, fmt::format("    {}: {}", k, v));
+    // A multi-line value (a `path: |` block) as one line per line, each under the key.
+    for (const auto& [k, v] : inputs) {
+      std::vector<std::string_view> lines = core::SplitLines(core::TrimRight(v));
+      if (lines.size() <= 1) {
+        host.Log(LineKind::kCommand, fmt::format("    {}: {}", k, v));
+        continue;
+      }
+      host.Log(LineKind::kCommand, fmt::format("    {}: |", k));
+      for (std::string_view line : lines)
+        host.Log(LineKind::kCommand, fmt::format("      {}", line));
+    }
   }
   core::Result<std::unique_ptr<Action>> action = job.resolve(uses, job.workspace);
   if (!action.ok()) {
