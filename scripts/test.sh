@@ -12,6 +12,7 @@ case "${1:-}" in
   --asan)
     "$root/scripts/build.sh" --asan
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
+    export LSAN_OPTIONS=suppressions=$root/scripts/lsan.supp:print_suppressions=0
     ctest --test-dir "$root/build-asan" --output-on-failure -j "$jobs" -L unit ;;
   --tsan)
     "$root/scripts/build.sh" --tsan --target sys_test --target dag_test --target db_test \
