@@ -9,7 +9,9 @@
 #include "cli/command.h"
 #include "cli/data_output.h"
 #include "core/json.h"
+#include "core/path.h"
 #include "data/metrics.h"
+#include "data/params.h"
 #include "data/pipeline.h"
 
 namespace cairn::cli {
@@ -178,9 +180,22 @@ core::Status RunDiff(Context& ctx, const ReportOptions& o, bool metrics) {
   return core::Status::Ok();
 }
 
+// With --file it works outside a DVC repository too, as the seed's get_metric.py does.
+core::Result<core::Value> MetricFromFile(Context& ctx, const ReportOptions& o) {
+  std::string path = core::IsAbsolutePath(o.file) ? o.file : core::JoinPath(ctx.cwd, o.file);
+  CAIRN_ASSIGN_OR_RETURN(core::Value root, data::LoadParamsFile(ctx.env, path));
+  const core::Value* value = data::FindParam(root, o.key);
+  if (value == nullptr) {
+    return core::Status::NotFound(fmt::format("no metric '{}' in {}", o.key, o.file));
+  }
+  return *value;
+}
+
 core::Status RunMetricsGet(Context& ctx, const ReportOptions& o) {
-  CAIRN_ASSIGN_OR_RETURN(std::unique_ptr<data::Repo> repo, OpenForReport(ctx));
-  CAIRN_ASSIGN_OR_RETURN(core::Value value, data::GetMetric(*repo, o.key, o.file));
+  core::Result<std::unique_ptr<data::Repo>> repo = OpenForReport(ctx);
+  if (!repo.ok() && o.file.empty()) return repo.status();
+  CAIRN_ASSIGN_OR_RETURN(core::Value value, repo.ok() ? data::GetMetric(**repo, o.key, o.file)
+                                                      : MetricFromFile(ctx, o));
   fmt::print(ctx.out, "{}\n", o.json ? core::ToJson(value) : data::PythonStr(value));
   return core::Status::Ok();
 }

@@ -168,6 +168,9 @@ TEST_F(MlCliTest, EvaluateGateRegisterPredictReport) {
   std::string artifacts = At(run, {"run", "info", "artifact_uri"}).AsString();
   EXPECT_FALSE(ReadAll(artifacts + "/confusion_matrix.png").empty());
 
+  // The seed's get_metric.py, outside a DVC repository.
+  EXPECT_DOUBLE_EQ(std::stod(Ok("metrics get accuracy --file metrics.json")), accuracy);
+
   // The seed's threshold, passing and failing.
   Ok("gate 'accuracy >= 0.85'");
   CmdResult failed = Run("gate 'accuracy >= 0.99' 'f1 >= 0.5'", "GITHUB_ACTIONS=true");
