@@ -6,6 +6,7 @@
 #include <string>
 
 #include "testing/paths.h"
+#include "testing/shell.h"
 
 namespace cairn {
 namespace {
@@ -17,15 +18,8 @@ struct CmdResult {
 
 CmdResult Cairn(const std::string& args) {
   std::string cmd = testing::BinaryDir() + "/src/cli/cairn " + args + " 2>&1";
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  CmdResult run{-1, ""};
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.output.append(buf.data(), n);
-  int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  testing::ShellResult r = testing::Shell(cmd);
+  return {r.exit_code, std::move(r.output)};
 }
 
 TEST(CliTest, Version) {
@@ -85,13 +79,7 @@ TEST(CliTest, ColorOnATerminalOnlyWithoutNoColor) {
   auto on_tty = [&](const std::string& env) {
     std::string cmd = "env " + env + " TERM=xterm script -qec '" + bin +
                       " hash /nonexistent-cairn-file' /dev/null 2>&1";
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
-    ::pclose(pipe);
-    return out;
+    return testing::Shell(cmd).output;
   };
   std::string colored = on_tty("-u NO_COLOR");
   EXPECT_NE(colored.find("\033[1;31merror:"), std::string::npos) << colored;

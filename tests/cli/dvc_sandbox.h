@@ -16,6 +16,7 @@
 #include "core/strings.h"
 #include "sys/temp_dir.h"
 #include "testing/paths.h"
+#include "testing/shell.h"
 
 namespace cairn::testing {
 
@@ -51,15 +52,8 @@ class DvcSandbox : public ::testing::Test {
         scratch_->path() + "' " + env + " ";
     std::string cmd = "cd '" + dir + "' && " + vars + "sh -c '" +
                       core::ReplaceAll(script, "'", "'\\''") + "'" + (with_stderr ? " 2>&1" : "");
-    Ran ran;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return ran;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) ran.out.append(buf.data(), n);
-    int status = ::pclose(pipe);
-    ran.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return ran;
+    testing::ShellResult r = testing::Shell(cmd);
+    return Ran{r.exit_code, std::move(r.output)};
   }
 
   static std::string Read(const std::string& path) {

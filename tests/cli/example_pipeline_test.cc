@@ -26,6 +26,7 @@
 #include "core/value.h"
 #include "sys/temp_dir.h"
 #include "testing/paths.h"
+#include "testing/shell.h"
 
 namespace cairn::testing {
 namespace {
@@ -105,15 +106,8 @@ class ExamplePipelineTest : public ::testing::Test {
         "cd " + Quote(dir) + " && HOME=" + Quote(scratch_->path()) +
         " LC_ALL=C.UTF-8 GIT_CONFIG_NOSYSTEM=1 PATH=" + Quote(BinaryDir() + "/src/cli") +
         ":\"$PATH\" sh -c " + Quote(script) + " 2>&1";
-    Ran ran;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return ran;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) ran.out.append(buf.data(), n);
-    int status = ::pclose(pipe);
-    ran.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return ran;
+    testing::ShellResult r = testing::Shell(cmd);
+    return Ran{r.exit_code, std::move(r.output)};
   }
 
   static std::string Tail(const std::string& text, size_t lines = 60) {

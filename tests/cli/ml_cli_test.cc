@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "core/strings.h"
 #include "testing/paths.h"
+#include "testing/shell.h"
 
 namespace cairn {
 namespace {
@@ -71,15 +72,8 @@ class MlCliTest : public ::testing::Test {
                       "-u GITHUB_HEAD_REF CI=true " +
                       env_ + " " + env + " " + testing::BinaryDir() + "/src/cli/cairn " + args +
                       " 2>&1";
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    CmdResult run{-1, ""};
-    if (pipe == nullptr) return run;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.output.append(buf.data(), n);
-    int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    testing::ShellResult r = testing::Shell(cmd);
+    return {r.exit_code, std::move(r.output)};
   }
   std::string Ok(const std::string& args, const std::string& env = "") {
     CmdResult r = Run(args, env);

@@ -12,6 +12,7 @@
 #include "net/server.h"
 #include "server/server.h"
 #include "testing/paths.h"
+#include "testing/shell.h"
 
 namespace cairn {
 namespace {
@@ -36,15 +37,8 @@ class MlflowCliTest : public ::testing::Test {
                       "' && env -u MLFLOW_TRACKING_URI -u MLFLOW_REGISTRY_URI "
                       "-u MLFLOW_TRACKING_TOKEN -u MLFLOW_TRACKING_USERNAME " +
                       env + " " + testing::BinaryDir() + "/src/cli/cairn " + args + " 2>&1";
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    CmdResult run{-1, ""};
-    if (pipe == nullptr) return run;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.output.append(buf.data(), n);
-    int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return run;
+    testing::ShellResult r = testing::Shell(cmd);
+    return {r.exit_code, std::move(r.output)};
   }
   // `cairn <args> --tracking-uri <the temp db>`, expected to succeed.
   std::string Ok(const std::string& args) {
