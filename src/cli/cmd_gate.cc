@@ -93,6 +93,12 @@ bool LowerIsBetter(std::string_view metric) {
 
 std::string Signed(double value) { return fmt::format("{:+.4f}", value); }
 
+// 4 decimals, or every digit when 4 would show a non-zero value as 0.
+std::string Value4(double value) {
+  if (value != 0 && std::abs(value) < 5e-5) return FormatMetric(value);
+  return fmt::format("{:.4f}", value);
+}
+
 // A failure notice GitHub (and cairn's runner) shows as an annotation.
 void Annotate(Context& ctx, std::string_view message) {
   if (ctx.env.GetVar("GITHUB_ACTIONS").value_or("") != "true") return;
@@ -123,10 +129,12 @@ core::Status RunGate(Context& ctx, const GateOptions& o) {
       bool lower = LowerIsBetter(o.metric);
       double gain = lower ? theirs->second - mine->second : mine->second - theirs->second;
       bool passed = gain >= o.min_delta;
-      std::string message = fmt::format(
-          "{} {} vs the champion {} {}: {} {}, needs {} {}", o.metric, FormatMetric(mine->second),
-          champion->description, FormatMetric(theirs->second), lower ? "lower by" : "better by",
-          Signed(gain), passed ? ">=" : "at least", Signed(o.min_delta));
+      // "accuracy 0.8013 against the champion models:/m@champion (version 1, run ...) 0.9533:
+      // 0.1520 worse, needs to be better by +0.0000 or more"
+      std::string message =
+          fmt::format("{} {} against the champion {} {}: {} {}, needs to be better by {} or more",
+                      o.metric, Value4(mine->second), champion->description, Value4(theirs->second),
+                      Value4(std::abs(gain)), gain >= 0 ? "better" : "worse", Signed(o.min_delta));
       Out(ctx, fmt::format("{} {}\n", passed ? "pass" : "FAIL", message));
       if (!passed) failures.push_back(message);
     }
