@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "blob/key.h"
+#include "blob/resumable_sink.h"
 #include "core/json.h"
 #include "core/path.h"
 #include "core/strings.h"
@@ -257,16 +258,14 @@ Result<std::vector<BlobInfo>> MlflowArtifactsStore::List(std::string_view prefix
 
 Status MlflowArtifactsStore::Get(std::string_view key, const ChunkSink& sink) {
   CAIRN_RETURN_IF_ERROR(ValidateKey(key).WithContext(Describe()));
-  uint64_t delivered = 0;         // what the sink has received
-  uint64_t skip = 0;              // bytes of the current answer the sink already has
+  ResumableSink download(sink);
   std::optional<uint64_t> total;  // the file's size, from the first answer
-  Status sink_error;
   bool missing = false;
 
   net::Request request = Build("GET", ObjectUrl(key));
   request.on_headers = [&](const net::Response& head) -> Status {
     // An answer after a failure sends the whole file again.
-    skip = delivered;
+    download.skip = download.delivered;
     std::optional<int64_t> length =
         core::ParseInt64(head.Header("content-length").value_or(std::string_view()));
     if (length && *length >= 0) {
@@ -281,25 +280,11 @@ Status MlflowArtifactsStore::Get(std::string_view key, const ChunkSink& sink) {
     }
     return Status::Ok();
   };
-  request.sink = [&](std::string_view chunk) -> Status {
-    if (skip > 0) {
-      size_t drop = static_cast<size_t>(std::min<uint64_t>(skip, chunk.size()));
-      chunk.remove_prefix(drop);
-      skip -= drop;
-      if (chunk.empty()) return Status::Ok();
-    }
-    Status status = sink(chunk);
-    if (!status.ok()) {
-      sink_error = status;
-      return status;
-    }
-    delivered += chunk.size();
-    return Status::Ok();
-  };
+  request.sink = [&](std::string_view chunk) { return download.Feed(chunk); };
   net::RetryPolicy policy = retry_;
   policy.retry_on = [&](const net::Response& response) {
     if (!net::IsTransientHttpStatus(response.status)) return false;
-    if (response.status == 500 && delivered == 0) {
+    if (response.status == 500 && download.delivered == 0) {
       // MLflow's answer to a missing file: retry only when the file is there.
       Result<std::optional<BlobInfo>> info = Stat(key);
       if (info.ok() && !info->has_value()) {
@@ -313,7 +298,7 @@ Status MlflowArtifactsStore::Get(std::string_view key, const ChunkSink& sink) {
   int attempts = 0;
   Result<net::Response> response = net::WithRetries(
       policy, [&](int) { return http_->Send(request); }, &attempts);
-  if (!sink_error.ok()) return sink_error;
+  if (!download.error.ok()) return download.error;
   if (!response.ok()) return response.status().WithContext(What(request));
   if (!response->ok()) {
     Status error = ErrorFor(request, *response, attempts);
@@ -325,9 +310,9 @@ Status MlflowArtifactsStore::Get(std::string_view key, const ChunkSink& sink) {
     }
     return error;
   }
-  if (total && delivered != *total) {
+  if (total && download.delivered != *total) {
     return Status::IoError(fmt::format("{}: {}: received {} of the file's {} bytes", Describe(),
-                                       What(request), delivered, *total));
+                                       What(request), download.delivered, *total));
   }
   return Status::Ok();
 }

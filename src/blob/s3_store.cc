@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "blob/key.h"
+#include "blob/resumable_sink.h"
 #include "blob/sigv4.h"
 #include "blob/xml.h"
 #include "core/hash.h"
@@ -379,17 +380,14 @@ Result<std::vector<BlobInfo>> S3BlobStore::List(std::string_view prefix) {
 Status S3BlobStore::Get(std::string_view key, const ChunkSink& sink) {
   CAIRN_RETURN_IF_ERROR(ValidateKey(key).WithContext(Describe()));
   std::string what = fmt::format("get '{}'", key);
-  // What the sink has received: a retry resumes after it.
-  uint64_t delivered = 0;
+  ResumableSink download(sink);   // a retry resumes after what the sink has received
   std::optional<uint64_t> total;  // the object's size, from the first response
   std::string etag;               // of the object, so a resumed read refuses a new version
-  uint64_t skip = 0;              // bytes of the current response the sink already has
-  Status sink_error;
 
   Call call("GET", ObjectKey(key));
   call.on_headers = [&](const net::Response& head) -> Status {
-    skip = 0;
-    if (delivered == 0) {
+    download.skip = 0;
+    if (download.delivered == 0) {
       etag = std::string(head.Header("etag").value_or(""));
       std::optional<int64_t> length =
           core::ParseInt64(head.Header("content-length").value_or(std::string_view()));
@@ -397,7 +395,7 @@ Status S3BlobStore::Get(std::string_view key, const ChunkSink& sink) {
       return Status::Ok();
     }
     if (head.status != 206) {
-      skip = delivered;  // the server sent the whole object again
+      download.skip = download.delivered;  // the server sent the whole object again
       return Status::Ok();
     }
     // "bytes <first>-<last>/<size>"
@@ -406,54 +404,40 @@ Status S3BlobStore::Get(std::string_view key, const ChunkSink& sink) {
     std::optional<int64_t> first = range.starts_with("bytes ") && dash != std::string_view::npos
                                        ? core::ParseInt64(range.substr(6, dash - 6))
                                        : std::nullopt;
-    if (!first || static_cast<uint64_t>(*first) != delivered) {
+    if (!first || static_cast<uint64_t>(*first) != download.delivered) {
       return Status::IoError(fmt::format("{}: {}: resumed at byte {}, but the server sent '{}'",
-                                         Describe(), what, delivered, range));
+                                         Describe(), what, download.delivered, range));
     }
     return Status::Ok();
   };
-  call.sink = [&](std::string_view chunk) -> Status {
-    if (skip > 0) {
-      size_t drop = static_cast<size_t>(std::min<uint64_t>(skip, chunk.size()));
-      chunk.remove_prefix(drop);
-      skip -= drop;
-      if (chunk.empty()) return Status::Ok();
-    }
-    Status status = sink(chunk);
-    if (!status.ok()) {
-      sink_error = status;
-      return status;
-    }
-    delivered += chunk.size();
-    return Status::Ok();
-  };
+  call.sink = [&](std::string_view chunk) { return download.Feed(chunk); };
 
   int attempts = 0;
   Result<net::Response> response = net::WithRetries(
       retry_,
       [&](int) {
-        sink_error = Status::Ok();
+        download.error = Status::Ok();
         Call attempt = call;
-        if (delivered > 0) {
-          attempt.headers.emplace_back("range", fmt::format("bytes={}-", delivered));
+        if (download.delivered > 0) {
+          attempt.headers.emplace_back("range", fmt::format("bytes={}-", download.delivered));
           if (!etag.empty()) attempt.headers.emplace_back("if-match", etag);
         }
         return http_->Send(Build(attempt));
       },
       &attempts);
-  if (!sink_error.ok()) return sink_error;
+  if (!download.error.ok()) return download.error;
   if (!response.ok()) return TransportError(response.status(), what);
   // A connection cut after the last byte: the resumed read has nothing left to send.
-  if (response->status == 416 && total && delivered == *total) return Status::Ok();
+  if (response->status == 416 && total && download.delivered == *total) return Status::Ok();
   if (!response->ok()) {
     if (response->status == 404 && ErrorCode(*response) != "NoSuchBucket") {
       return Status::NotFound(fmt::format("{}: no object '{}'", Describe(), key));
     }
     return ErrorFor(*response, what, attempts);
   }
-  if (total && delivered != *total) {
+  if (total && download.delivered != *total) {
     return Status::IoError(fmt::format("{}: {}: received {} of the object's {} bytes", Describe(),
-                                       what, delivered, *total));
+                                       what, download.delivered, *total));
   }
   return Status::Ok();
 }
