@@ -130,14 +130,4 @@ ml::ArtifactAccess ArtifactAccessFor(const Context& ctx, const MlflowFlags& flag
   return access;
 }
 
-std::string UriForDisplay(std::string_view uri) {
-  size_t scheme = uri.find("://");
-  if (scheme == std::string_view::npos) return std::string(uri);
-  size_t start = scheme + 3;
-  size_t end = uri.find_first_of("/?#", start);
-  size_t at = uri.substr(0, end).rfind('@');
-  if (at == std::string_view::npos || at < start) return std::string(uri);
-  return std::string(uri.substr(0, start)) + std::string(uri.substr(at + 1));
-}
-
 }  // namespace cairn::cli

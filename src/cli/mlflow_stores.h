@@ -53,8 +53,6 @@ core::Result<std::unique_ptr<registry::RegistryStore>> OpenRegistry(const Contex
                                                                     const MlflowFlags& flags);
 /// How to reach the tracking server's artifact proxy: the tracking URI and the credentials.
 ml::ArtifactAccess ArtifactAccessFor(const Context& ctx, const MlflowFlags& flags);
-/// `uri` without its user:password, for messages.
-std::string UriForDisplay(std::string_view uri);
 
 // MLflow's JSON of the entities: the server's own encoders, so `--json` prints exactly what
 // the REST API answers.
