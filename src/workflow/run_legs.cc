@@ -96,6 +96,11 @@ struct WorkflowRun::Leg {
   bool fail_fast = false;         // a failure (not continue-on-error) requests matrix_stop
   Slots* max_parallel = nullptr;  // null: unlimited
   std::function<bool()> holds;    // the job's `if:` now (see RunLegs in run_internal.h)
+  // Records that the leg finished (for "the last leg to finish wins" of outputs); called once,
+  // by RunLeg while it still holds its slots, so a queued leg that takes a freed slot cannot
+  // finish first; by RunLegs for a leg that never ran.
+  std::function<void()> finished;
+  bool recorded = false;
   JobResult result;
 };
 
@@ -195,6 +200,14 @@ JobOutcome WorkflowRun::RunLegs(const Job& job, const expr::Contexts& base, bool
   // Run the legs; record the order they finish in (the last writer of an output wins).
   std::mutex mu;
   std::vector<size_t> finish_order;
+  for (size_t i = 0; i < all.size(); ++i) {
+    Leg& leg = *all[i];
+    leg.finished = [&mu, &finish_order, &leg, i] {
+      std::lock_guard lock(mu);
+      leg.recorded = true;
+      finish_order.push_back(i);
+    };
+  }
   auto run_one = [&](size_t i) {
     Leg& leg = *all[i];
     core::Result<bool> coe = EvalBool(job.continue_on_error, false, leg.contexts);
@@ -209,8 +222,7 @@ JobOutcome WorkflowRun::RunLegs(const Job& job, const expr::Contexts& base, bool
     if (leg.result.conclusion == Conclusion::kFailure && !leg.continue_on_error && leg.fail_fast) {
       matrix_stop.request_stop();
     }
-    std::lock_guard lock(mu);
-    finish_order.push_back(i);
+    if (!leg.recorded) leg.finished();
   };
   if (total == 1) {
     run_one(0);
@@ -362,6 +374,7 @@ void WorkflowRun::RunLeg(const Job& job, Leg& leg) {
   if (leg.result.display_name.empty()) leg.result.display_name = leg.ref.display_name;
   if (leg.result.job_id.empty()) leg.result.job_id = job.id;
   shared_.Finished(leg.result);
+  if (leg.finished) leg.finished();  // before this leg's slots free up for a queued leg
 }
 
 }  // namespace cairn::workflow::internal
