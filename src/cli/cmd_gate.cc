@@ -218,15 +218,11 @@ core::Status RunReport(Context& ctx, const ReportOptions& o) {
   CAIRN_ASSIGN_OR_RETURN(auto metrics, ml::ReadMetricsFile(ctx.env, Abs(ctx, o.file)));
   CAIRN_ASSIGN_OR_RETURN(std::optional<Champion> champion, ScoreChampion(ctx, o, false));
   std::string md = ReportMarkdown(ctx, o, metrics, champion);
-  std::optional<std::string> summary = ctx.env.GetVar("GITHUB_STEP_SUMMARY");
-  if (!summary || summary->empty()) {
+  if (ctx.env.GetVar("GITHUB_STEP_SUMMARY").value_or("").empty()) {
     Out(ctx, md);
     return core::Status::Ok();
   }
-  std::FILE* f = std::fopen(summary->c_str(), "a");
-  bool ok = f != nullptr && std::fwrite(md.data(), 1, md.size(), f) == md.size();
-  if (f != nullptr) ok = std::fclose(f) == 0 && ok;
-  if (!ok) return core::Status::IoError("cannot append to $GITHUB_STEP_SUMMARY (" + *summary + ")");
+  CAIRN_RETURN_IF_ERROR(AppendToRunnerFile(ctx, "GITHUB_STEP_SUMMARY", md));
   Out(ctx, md);
   Out(ctx, "Appended the report to the step summary\n");
   return core::Status::Ok();

@@ -137,21 +137,6 @@ core::Result<std::string> MlModelJson(const ml::ModelInfo& info) {
   return core::ToJson(v);
 }
 
-// Appends `line` to the runner's file named by $`var` (GITHUB_ENV, GITHUB_OUTPUT), when set.
-core::Status AppendToRunnerFile(Context& ctx, const char* var, std::string_view line) {
-  std::optional<std::string> path = ctx.env.GetVar(var);
-  if (!path || path->empty()) return core::Status::Ok();
-  std::FILE* f = std::fopen(path->c_str(), "a");
-  if (f == nullptr) {
-    return core::Status::IoError(fmt::format("cannot append to ${} ({})", var, *path));
-  }
-  std::string text = std::string(line) + "\n";
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok) return core::Status::IoError(fmt::format("cannot append to ${} ({})", var, *path));
-  return core::Status::Ok();
-}
-
 core::Status LogTraining(track::TrackingStore& store, const std::string& run_id,
                          const ml::TrainParams& params, const TrainOptions& o,
                          const ml::TrainResult& result) {
@@ -239,8 +224,8 @@ core::Status RunTrain(Context& ctx, const TrainOptions& o) {
     if (!std::isnan(last.validation)) loss += fmt::format(", validation {:.4f}", last.validation);
     Out(ctx, fmt::format("Trained {} rounds ({}); model saved to {}, logged as runs:/{}/model\n",
                          result.model.rounds(), loss, o.model_output, run_id));
-    CAIRN_RETURN_IF_ERROR(AppendToRunnerFile(ctx, "GITHUB_ENV", "RUN_ID=" + run_id));
-    CAIRN_RETURN_IF_ERROR(AppendToRunnerFile(ctx, "GITHUB_OUTPUT", "run_id=" + run_id));
+    CAIRN_RETURN_IF_ERROR(AppendToRunnerFile(ctx, "GITHUB_ENV", "RUN_ID=" + run_id + "\n"));
+    CAIRN_RETURN_IF_ERROR(AppendToRunnerFile(ctx, "GITHUB_OUTPUT", "run_id=" + run_id + "\n"));
     return core::Status::Ok();
   };
   core::Status status = body();

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdio>
 
 #include "core/path.h"
 #include "core/strings.h"
@@ -47,6 +48,16 @@ core::Status WriteFileAtomically(sys::Env& env, const std::string& path, std::st
   CAIRN_ASSIGN_OR_RETURN(auto file, env.OpenAtomic(path));
   CAIRN_RETURN_IF_ERROR(file->Append(text));
   return file->Commit();
+}
+
+core::Status AppendToRunnerFile(Context& ctx, const char* var, std::string_view text) {
+  std::optional<std::string> path = ctx.env.GetVar(var);
+  if (!path || path->empty()) return core::Status::Ok();
+  std::FILE* f = std::fopen(path->c_str(), "a");
+  bool ok = f != nullptr && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (f != nullptr) ok = std::fclose(f) == 0 && ok;
+  if (!ok) return core::Status::IoError(fmt::format("cannot append to ${} ({})", var, *path));
+  return core::Status::Ok();
 }
 
 std::vector<std::pair<std::string, double>> MetricPairs(const ml::Metrics& m) {

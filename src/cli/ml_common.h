@@ -33,6 +33,10 @@ core::Status BadParam(const core::Value& value, std::string_view key, std::strin
 /// `text` written to `path` atomically.
 core::Status WriteFileAtomically(sys::Env& env, const std::string& path, std::string_view text);
 
+/// Appends `text` to the runner's file named by $`var` (GITHUB_ENV, GITHUB_OUTPUT,
+/// GITHUB_STEP_SUMMARY); nothing when the variable is unset or empty.
+core::Status AppendToRunnerFile(Context& ctx, const char* var, std::string_view text);
+
 /// The metrics as (name, value) pairs in metrics.json's order.
 std::vector<std::pair<std::string, double>> MetricPairs(const ml::Metrics& metrics);
 /// The metrics as aligned "name  value" lines.
