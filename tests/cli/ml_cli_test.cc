@@ -17,6 +17,7 @@
 #include "core/strings.h"
 #include "testing/paths.h"
 #include "testing/shell.h"
+#include "testing/values.h"
 
 namespace cairn {
 namespace {
@@ -33,15 +34,7 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-const core::Value& At(const core::Value& v, std::initializer_list<std::string_view> path) {
-  static const core::Value kNull;
-  const core::Value* at = &v;
-  for (std::string_view key : path) {
-    at = at->Find(key);
-    if (at == nullptr) return kNull;
-  }
-  return *at;
-}
+using testing::At;
 
 // The value of tag `key` in a [{key, value}...] array.
 std::string TagValue(const core::Value& tags, std::string_view key) {

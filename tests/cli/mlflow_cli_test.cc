@@ -13,6 +13,7 @@
 #include "server/server.h"
 #include "testing/paths.h"
 #include "testing/shell.h"
+#include "testing/values.h"
 
 namespace cairn {
 namespace {
@@ -66,15 +67,7 @@ class MlflowCliTest : public ::testing::Test {
   std::string uri_;
 };
 
-const core::Value& At(const core::Value& v, std::initializer_list<std::string_view> path) {
-  static const core::Value kNull;
-  const core::Value* at = &v;
-  for (std::string_view key : path) {
-    at = at->Find(key);
-    if (at == nullptr) return kNull;
-  }
-  return *at;
-}
+using testing::At;
 
 TEST_F(MlflowCliTest, ExperimentsCreateListGetDelete) {
   EXPECT_EQ(Ok("track experiments create churn"), "Created experiment 'churn' with id 1\n");
